@@ -1,0 +1,97 @@
+package com.expressmonitor.alert;
+
+import com.expressmonitor.config.AlertThresholds;
+import com.expressmonitor.config.LevelThresholds;
+import com.expressmonitor.config.LocalTimes;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.config.PeakSeason;
+import com.expressmonitor.district.DistrictMetrics;
+
+import java.io.Serializable;
+import java.util.function.Consumer;
+
+/**
+ * Decides, for one metrics record, the new level of each alert kind with peak-season multipliers and hysteresis,
+ * and reports every change. Pure logic over {@link AlertState}, so it is tested without Flink.
+ */
+public class AlertEvaluator implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final AlertLevel[] LEVELS = AlertLevel.values();
+    private static final AlertKind[] KINDS = AlertKind.values();
+
+    private final MonitorConfig config;
+
+    public AlertEvaluator(MonitorConfig config) {
+        this.config = config;
+    }
+
+    /** Evaluates BACKLOG, STUCK then SURGE on {@code m}, updating {@code state} and passing each change on. */
+    public void evaluate(AlertState state, DistrictMetrics m, Consumer<Alert> out) {
+        PeakSeason season = config.seasonOn(LocalTimes.localDate(m.windowStart(), config.zoneOffsetSeconds()));
+        double multiplier = season == null ? 1.0 : season.thresholdMultiplier();
+        AlertThresholds th = config.thresholds(m.district(), m.facilityType());
+        for (AlertKind kind : KINDS) {
+            double yellow;
+            double red;
+            double value;
+            switch (kind) {
+                case BACKLOG -> {
+                    value = m.backlog();
+                    yellow = th.backlog().yellow() * multiplier;
+                    red = th.backlog().red() * multiplier;
+                }
+                case STUCK -> {
+                    value = m.stuck();
+                    yellow = th.stuck().yellow() * multiplier;
+                    red = th.stuck().red() * multiplier;
+                }
+                default -> {
+                    Double capacity = config.capacity(m.district(), m.facilityType());
+                    if (capacity == null) {
+                        continue; // SURGE is not evaluated without a capacity
+                    }
+                    LevelThresholds surge = th.surge();
+                    value = m.arrivals() * 3600.0 / ((m.windowEnd() - m.windowStart()) / 1000.0);
+                    yellow = surge.yellow() * capacity * multiplier;
+                    red = surge.red() * capacity * multiplier;
+                }
+            }
+            evaluateKind(state, kind, value, yellow, red, m, out);
+        }
+    }
+
+    private void evaluateKind(AlertState state, AlertKind kind, double value, double yellow, double red,
+            DistrictMetrics m, Consumer<Alert> out) {
+        double h = config.hysteresis();
+        AlertLevel current = LEVELS[state.levels[kind.ordinal()]];
+        AlertLevel raw = value >= red ? AlertLevel.RED : value >= yellow ? AlertLevel.YELLOW : AlertLevel.NONE;
+        AlertLevel held = current;
+        while (held != AlertLevel.NONE && !(value >= threshold(held, yellow, red) * (1 - h))) {
+            held = LEVELS[held.ordinal() - 1];
+        }
+        AlertLevel next = raw.compareTo(held) >= 0 ? raw : held;
+        if (next == current) {
+            return;
+        }
+        AlertStatus status;
+        String id = state.alertIds[kind.ordinal()];
+        if (current == AlertLevel.NONE) {
+            status = AlertStatus.OPEN;
+            id = m.district() + "/" + m.facilityType() + "/" + kind + "/"
+                    + LocalTimes.format(m.windowEnd(), config.zoneOffset());
+        } else if (next == AlertLevel.NONE) {
+            status = AlertStatus.RESOLVED;
+        } else {
+            status = next.compareTo(current) > 0 ? AlertStatus.ESCALATED : AlertStatus.DEESCALATED;
+        }
+        double threshold = next == AlertLevel.NONE ? yellow * (1 - h) : threshold(next, yellow, red);
+        state.levels[kind.ordinal()] = (byte) next.ordinal();
+        state.alertIds[kind.ordinal()] = next == AlertLevel.NONE ? null : id;
+        out.accept(new Alert(id, m.district(), m.districtName(), m.facilityType(), kind, status, next, current, value,
+                threshold, m.windowStart(), m.windowEnd(), m.season()));
+    }
+
+    private static double threshold(AlertLevel level, double yellow, double red) {
+        return level == AlertLevel.RED ? red : yellow;
+    }
+}

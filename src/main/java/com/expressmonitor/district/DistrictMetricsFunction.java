@@ -1,0 +1,80 @@
+package com.expressmonitor.district;
+
+import com.expressmonitor.config.LocalTimes;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.config.PeakSeason;
+import com.expressmonitor.event.FacilityType;
+import com.expressmonitor.job.DistrictSummaryAccumulator;
+
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns a window's summed changes into its metrics record: backlog and stuck run on from window to window (the
+ * window operator fires a key's windows in time order), and a record is emitted only for windows with activity.
+ *
+ * <p>The running totals are the only state kept across windows: two numbers per district and facility type.
+ */
+public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta, DistrictMetrics, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+    public static final String ACC_METRICS = "metrics";
+    public static final String ACC_DISTRICTS = "district-summary";
+
+    private final MonitorConfig config;
+    private transient ValueStateDescriptor<RunningTotals> totalsDescriptor;
+    private transient LongCounter metricsCount;
+    private transient DistrictSummaryAccumulator summary;
+    private transient Counter metricsEmitted;
+
+    public DistrictMetricsFunction(MonitorConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        totalsDescriptor = new ValueStateDescriptor<>("running-totals", RunningTotals.class);
+        metricsCount = new LongCounter();
+        summary = new DistrictSummaryAccumulator();
+        getRuntimeContext().addAccumulator(ACC_METRICS, metricsCount);
+        getRuntimeContext().addAccumulator(ACC_DISTRICTS, summary);
+        metricsEmitted = getRuntimeContext().getMetricGroup().addGroup("expressMonitor").counter("metricsEmitted");
+    }
+
+    @Override
+    public void process(String key, Context ctx, Iterable<DistrictDelta> sums, Collector<DistrictMetrics> out)
+            throws Exception {
+        DistrictDelta sum = sums.iterator().next();
+        ValueState<RunningTotals> state = ctx.globalState().getState(totalsDescriptor);
+        RunningTotals totals = state.value();
+        if (totals == null) {
+            totals = new RunningTotals();
+        }
+        totals.backlog += sum.backlog;
+        totals.stuck += sum.stuck;
+        if (totals.backlog == 0 && totals.stuck == 0) {
+            state.clear(); // nothing open: keep no state for a quiet district
+        } else {
+            state.update(totals);
+        }
+        if (!sum.hasActivity()) {
+            return;
+        }
+        TimeWindow w = ctx.window();
+        String district = DistrictDelta.districtOf(key);
+        FacilityType type = DistrictDelta.typeOf(key);
+        PeakSeason season = config.seasonOn(LocalTimes.localDate(w.getStart(), config.zoneOffsetSeconds()));
+        DistrictMetrics m = new DistrictMetrics(district, config.districtName(district), type, w.getStart(), w.getEnd(),
+                sum.arrivals, sum.departures, sum.deliveries, sum.exceptions, totals.backlog, totals.stuck,
+                season == null ? null : season.name());
+        metricsCount.add(1);
+        metricsEmitted.inc();
+        summary.add(m);
+        out.collect(m);
+    }
+}

@@ -1,0 +1,165 @@
+package com.expressmonitor.generator;
+
+import com.expressmonitor.event.ScanParser;
+import com.expressmonitor.event.ScanRecord;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
+import org.apache.flink.api.connector.source.lib.util.IteratorSourceReaderBase;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The built-in {@code generator} source: a seeded simulation of one peak-season day, bounded (it ends when the
+ * day's parcels are delivered), one split per reader. Records go through the same parser as real input.
+ */
+public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Collection<GeneratorSplit>>,
+        ResultTypeQueryable<ScanRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final GeneratorSettings settings;
+    private final int offsetSeconds;
+    private final ScanParser parser;
+
+    public GeneratorSource(GeneratorSettings settings, int offsetSeconds, ScanParser parser) {
+        this.settings = settings;
+        this.offsetSeconds = offsetSeconds;
+        this.parser = parser;
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.BOUNDED;
+    }
+
+    @Override
+    public SourceReader<ScanRecord, GeneratorSplit> createReader(SourceReaderContext context) {
+        return new IteratorSourceReaderBase<byte[], ScanRecord, GeneratorSplit.Records, GeneratorSplit>(context) {
+            private String partition;
+            private long position;
+
+            @Override
+            protected ScanRecord convert(byte[] bytes) {
+                if (partition == null || !partition.equals("generator:" + currentSplit.index() + "/")) {
+                    partition = "generator:" + currentSplit.index() + "/";
+                }
+                position = iterator.position;
+                return parser.parse(bytes, partition, position);
+            }
+        };
+    }
+
+    @Override
+    public SplitEnumerator<GeneratorSplit, Collection<GeneratorSplit>> createEnumerator(
+            SplitEnumeratorContext<GeneratorSplit> context) {
+        int n = Math.max(1, context.currentParallelism());
+        List<GeneratorSplit> splits = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            splits.add(new GeneratorSplit(i, n, settings.seed(), settings.parcels(), settings.day(), offsetSeconds, 0));
+        }
+        return new IteratorSourceEnumerator<>(context, splits);
+    }
+
+    @Override
+    public SplitEnumerator<GeneratorSplit, Collection<GeneratorSplit>> restoreEnumerator(
+            SplitEnumeratorContext<GeneratorSplit> context, Collection<GeneratorSplit> checkpoint) {
+        return new IteratorSourceEnumerator<>(context, checkpoint);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<GeneratorSplit> getSplitSerializer() {
+        return new SplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Collection<GeneratorSplit>> getEnumeratorCheckpointSerializer() {
+        return new SimpleVersionedSerializer<>() {
+            @Override
+            public int getVersion() {
+                return 1;
+            }
+
+            @Override
+            public byte[] serialize(Collection<GeneratorSplit> splits) throws IOException {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (DataOutputStream out = new DataOutputStream(bytes)) {
+                    out.writeInt(splits.size());
+                    for (GeneratorSplit s : splits) {
+                        SplitSerializer.write(out, s);
+                    }
+                }
+                return bytes.toByteArray();
+            }
+
+            @Override
+            public Collection<GeneratorSplit> deserialize(int version, byte[] serialized) throws IOException {
+                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+                    int n = in.readInt();
+                    List<GeneratorSplit> splits = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        splits.add(SplitSerializer.read(in));
+                    }
+                    return splits;
+                }
+            }
+        };
+    }
+
+    @Override
+    public TypeInformation<ScanRecord> getProducedType() {
+        return TypeInformation.of(ScanRecord.class);
+    }
+
+    static final class SplitSerializer implements SimpleVersionedSerializer<GeneratorSplit> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(GeneratorSplit split) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                write(out, split);
+            }
+            return bytes.toByteArray();
+        }
+
+        @Override
+        public GeneratorSplit deserialize(int version, byte[] serialized) throws IOException {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+                return read(in);
+            }
+        }
+
+        static void write(DataOutputStream out, GeneratorSplit s) throws IOException {
+            out.writeInt(s.index());
+            out.writeInt(s.count());
+            out.writeLong(s.seed());
+            out.writeLong(s.parcels());
+            out.writeUTF(s.day());
+            out.writeInt(s.offsetSeconds());
+            out.writeLong(s.emitted());
+        }
+
+        static GeneratorSplit read(DataInputStream in) throws IOException {
+            return new GeneratorSplit(in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readUTF(),
+                    in.readInt(), in.readLong());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package com.expressmonitor.io;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.util.function.SerializableFunction;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Prints each record as one readable line on standard output (or nothing, for a stream the view leaves out). */
+public final class ConsoleSink<T> implements Sink<T> {
+    private static final long serialVersionUID = 1L;
+    private static final PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+            StandardCharsets.UTF_8);
+
+    private final SerializableFunction<T, String> format;
+
+    public ConsoleSink(SerializableFunction<T, String> format) {
+        this.format = format;
+    }
+
+    @Override
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+        return new SinkWriter<>() {
+            @Override
+            public void write(T element, Context ctx) {
+                String line = format.apply(element);
+                if (line != null) {
+                    synchronized (OUT) {
+                        OUT.println(line);
+                    }
+                }
+            }
+
+            @Override
+            public void flush(boolean endOfInput) {
+                OUT.flush();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+}

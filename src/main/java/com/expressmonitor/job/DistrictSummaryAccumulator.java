@@ -1,0 +1,110 @@
+package com.expressmonitor.job;
+
+import com.expressmonitor.alert.Alert;
+import com.expressmonitor.alert.AlertLevel;
+import com.expressmonitor.alert.AlertStatus;
+import com.expressmonitor.district.DistrictMetrics;
+
+import org.apache.flink.api.common.accumulators.Accumulator;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Collects, per district and facility type, the figures of the end-of-run summary (throughput, peak backlog,
+ * stuck parcels, alerts by level); Flink returns it to the client with the job's result.
+ */
+public class DistrictSummaryAccumulator implements Accumulator<Object, TreeMap<String, DistrictSummaryAccumulator.Totals>> {
+    private static final long serialVersionUID = 1L;
+
+    private TreeMap<String, Totals> totals = new TreeMap<>();
+
+    /** The figures of one district and facility type over the run. */
+    public static class Totals implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public String districtName;
+        public long windows;
+        public long arrivals;
+        public long departures;
+        public long deliveries;
+        public long exceptions;
+        public long peakBacklog;
+        public long peakStuck;
+        public long lastBacklog;
+        public long lastWindowEnd = Long.MIN_VALUE;
+        public long yellowAlerts;
+        public long redAlerts;
+
+        void merge(Totals o) {
+            if (districtName == null) {
+                districtName = o.districtName;
+            }
+            windows += o.windows;
+            arrivals += o.arrivals;
+            departures += o.departures;
+            deliveries += o.deliveries;
+            exceptions += o.exceptions;
+            peakBacklog = Math.max(peakBacklog, o.peakBacklog);
+            peakStuck = Math.max(peakStuck, o.peakStuck);
+            if (o.lastWindowEnd > lastWindowEnd) {
+                lastWindowEnd = o.lastWindowEnd;
+                lastBacklog = o.lastBacklog;
+            }
+            yellowAlerts += o.yellowAlerts;
+            redAlerts += o.redAlerts;
+        }
+    }
+
+    @Override
+    public void add(Object value) {
+        if (value instanceof DistrictMetrics m) {
+            Totals t = totals.computeIfAbsent(m.key(), k -> new Totals());
+            t.districtName = m.districtName();
+            t.windows++;
+            t.arrivals += m.arrivals();
+            t.departures += m.departures();
+            t.deliveries += m.deliveries();
+            t.exceptions += m.exceptions();
+            t.peakBacklog = Math.max(t.peakBacklog, m.backlog());
+            t.peakStuck = Math.max(t.peakStuck, m.stuck());
+            if (m.windowEnd() > t.lastWindowEnd) {
+                t.lastWindowEnd = m.windowEnd();
+                t.lastBacklog = m.backlog();
+            }
+        } else if (value instanceof Alert a) {
+            Totals t = totals.computeIfAbsent(a.district() + "/" + a.facilityType(), k -> new Totals());
+            if (a.status() == AlertStatus.OPEN || a.status() == AlertStatus.ESCALATED) {
+                if (a.level() == AlertLevel.RED) {
+                    t.redAlerts++;
+                } else {
+                    t.yellowAlerts++;
+                }
+            }
+        }
+    }
+
+    @Override
+    public TreeMap<String, Totals> getLocalValue() {
+        return totals;
+    }
+
+    @Override
+    public void resetLocal() {
+        totals = new TreeMap<>();
+    }
+
+    @Override
+    public void merge(Accumulator<Object, TreeMap<String, Totals>> other) {
+        for (Map.Entry<String, Totals> e : other.getLocalValue().entrySet()) {
+            totals.computeIfAbsent(e.getKey(), k -> new Totals()).merge(e.getValue());
+        }
+    }
+
+    @Override
+    public DistrictSummaryAccumulator clone() {
+        DistrictSummaryAccumulator c = new DistrictSummaryAccumulator();
+        c.merge(this);
+        return c;
+    }
+}

@@ -1,0 +1,83 @@
+package com.expressmonitor.job;
+
+import com.expressmonitor.alert.Alert;
+import com.expressmonitor.alert.DistrictAlertFunction;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.district.DeltaSum;
+import com.expressmonitor.district.DeltaWindowAssigner;
+import com.expressmonitor.district.DistrictDelta;
+import com.expressmonitor.district.DistrictMetrics;
+import com.expressmonitor.district.DistrictMetricsFunction;
+import com.expressmonitor.event.ScanClassifier;
+import com.expressmonitor.event.ScanEvent;
+import com.expressmonitor.event.ScanRecord;
+import com.expressmonitor.parcel.ParcelTracker;
+
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+
+/**
+ * Builds the one monitoring topology that the cluster job, the demo, file replays, the benchmark and the tests
+ * all run: source, classification, per-parcel tracking, district windows, alerts, and the four outputs.
+ */
+public final class MonitorPipeline {
+    private MonitorPipeline() {}
+
+    /** Adds the topology to {@code env}, reading from {@code input} and writing to {@code outputs}. */
+    public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs) {
+        DataStream<ScanRecord> records = env.fromSource(input.source(), watermarks(config, input), input.name())
+                .uid(input.uid());
+
+        SingleOutputStreamOperator<ScanEvent> onTime = records
+                .process(new ScanClassifier(config.outOfOrdernessMillis()))
+                .uid("classify-scans")
+                .name("Classify scans: dead letter, late, on time");
+
+        DataStream<DistrictDelta> deltas = onTime
+                .keyBy(ScanEvent::waybillNo)
+                .process(new ParcelTracker(config))
+                .uid("parcel-tracker")
+                .name("Track parcel stays");
+
+        SingleOutputStreamOperator<DistrictMetrics> metrics = deltas
+                .keyBy(d -> d.key)
+                .window(new DeltaWindowAssigner(config.windowSizeMillis()))
+                .aggregate(new DeltaSum(), new DistrictMetricsFunction(config))
+                .uid("district-metrics")
+                .name("District metrics per window");
+
+        SingleOutputStreamOperator<Alert> alerts = metrics
+                .keyBy(DistrictMetrics::key)
+                .process(new DistrictAlertFunction(config))
+                .uid("district-alerts")
+                .name("District alerts");
+
+        metrics.sinkTo(outputs.metrics()).uid("sink-district-metrics").name("Write district metrics");
+        alerts.sinkTo(outputs.alerts()).uid("sink-alerts").name("Write alerts");
+        onTime.getSideOutput(ScanClassifier.DEAD_LETTERS).sinkTo(outputs.deadLetters())
+                .uid("sink-dead-letter").name("Write dead letters");
+        onTime.getSideOutput(ScanClassifier.LATE_EVENTS).sinkTo(outputs.lateEvents())
+                .uid("sink-late-events").name("Write late events");
+    }
+
+    /**
+     * Event time comes from valid records only: a rejected record must not move a partition's watermark. Watermarks
+     * stay one millisecond behind the lateness bound, so a record that is not late is never behind the watermark.
+     */
+    static WatermarkStrategy<ScanRecord> watermarks(MonitorConfig config, ScanInput input) {
+        SerializableTimestampAssigner<ScanRecord> eventTime =
+                (r, previous) -> r.event != null ? r.event.eventTime() : Long.MIN_VALUE;
+        if (!input.watermarksWhileReading()) {
+            return WatermarkStrategy.<ScanRecord>noWatermarks().withTimestampAssigner(eventTime);
+        }
+        WatermarkStrategy<ScanRecord> strategy = WatermarkStrategy
+                .<ScanRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.outOfOrdernessMillis()))
+                .withTimestampAssigner(eventTime);
+        return config.idlenessMillis() > 0 ? strategy.withIdleness(Duration.ofMillis(config.idlenessMillis())) : strategy;
+    }
+}

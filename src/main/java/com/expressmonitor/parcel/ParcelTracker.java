@@ -1,0 +1,265 @@
+package com.expressmonitor.parcel;
+
+import com.expressmonitor.config.LocalTimes;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.district.DistrictDelta;
+import com.expressmonitor.event.FacilityType;
+import com.expressmonitor.event.ScanEvent;
+
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.List;
+
+/**
+ * Follows one parcel (keyed by waybill): removes duplicates, applies its scans in event-time order, opens and closes
+ * stays (implicit departures, abandonment) and emits the resulting changes to district figures.
+ *
+ * <p>Scans wait in state until the watermark passes their time, because an earlier scan of the same parcel may still
+ * arrive; everything that decides an outcome (duplicate, abandonment, state expiry) is then done in event-time order,
+ * so the result does not depend on when watermarks arrive. One timer per parcel is kept: the earliest of the next
+ * pending scan, the abandonment of the open stay and the expiry of the state. When the state expires it is cleared
+ * and no timer is left.
+ */
+public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, DistrictDelta> {
+    private static final long serialVersionUID = 1L;
+    private static final long NONE = Long.MIN_VALUE;
+
+    public static final String ACC_COUNTED = "counted";
+    public static final String ACC_DUPLICATES = "duplicates";
+
+    private final long windowSize;
+    private final int zoneOffsetSeconds;
+    private final long abandonAfter;
+    private final long retentionAfterDelivery;
+    private final long[] sla;
+
+    private transient ValueState<ParcelState> state;
+    private transient LongCounter countedAcc;
+    private transient LongCounter duplicatesAcc;
+    private transient Counter countedMetric;
+    private transient Counter duplicatesMetric;
+    private transient Counter abandonedMetric;
+
+    public ParcelTracker(MonitorConfig config) {
+        this.windowSize = config.windowSizeMillis();
+        this.zoneOffsetSeconds = config.zoneOffsetSeconds();
+        this.abandonAfter = config.abandonAfterMillis();
+        this.retentionAfterDelivery = config.retentionAfterDeliveryMillis();
+        this.sla = config.slaMillis().clone();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("parcel", ParcelState.class));
+        countedAcc = new LongCounter();
+        duplicatesAcc = new LongCounter();
+        getRuntimeContext().addAccumulator(ACC_COUNTED, countedAcc);
+        getRuntimeContext().addAccumulator(ACC_DUPLICATES, duplicatesAcc);
+        var group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");
+        countedMetric = group.counter("scansCounted");
+        duplicatesMetric = group.counter("duplicates");
+        abandonedMetric = group.counter("staysAbandoned");
+    }
+
+    @Override
+    public void processElement(ScanEvent event, Context ctx, Collector<DistrictDelta> out) throws Exception {
+        ParcelState s = state.value();
+        if (s == null) {
+            s = new ParcelState();
+        }
+        insertInOrder(s.pending, event);
+        schedule(s, ctx.timerService(), event.eventTime());
+        state.update(s);
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<DistrictDelta> out) throws Exception {
+        ParcelState s = state.value();
+        if (s == null) {
+            return;
+        }
+        s.timer = NONE;
+        advance(s, time, out);
+        if (s.isEmpty()) {
+            state.clear();
+            return;
+        }
+        long next = Math.min(s.pending.isEmpty() ? Long.MAX_VALUE : s.pending.get(0).eventTime(),
+                Math.min(abandonAt(s), expiresAt(s)));
+        schedule(s, ctx.timerService(), next);
+        state.update(s);
+    }
+
+    /** Applies, in order, every abandonment, expiry and pending scan due at or before {@code time}. */
+    void advance(ParcelState s, long time, Collector<DistrictDelta> out) {
+        while (true) {
+            long abandon = abandonAt(s);
+            long expiry = expiresAt(s);
+            long nextScan = s.pending.isEmpty() ? Long.MAX_VALUE : s.pending.get(0).eventTime();
+            long t = Math.min(abandon, Math.min(expiry, nextScan));
+            if (t > time || t == Long.MAX_VALUE) {
+                return;
+            }
+            if (abandon == t) {
+                // A scan at exactly open + abandon-after is applied after the abandonment (SPEC §3).
+                abandonedMetric.inc();
+                closeStay(s, t, true, out);
+            } else if (expiry == t) {
+                forget(s);
+            } else {
+                apply(s, s.pending.remove(0), out);
+            }
+        }
+    }
+
+    private void apply(ParcelState s, ScanEvent e, Collector<DistrictDelta> out) {
+        long h = EventIdHash.of(e.eventId());
+        for (long seen : s.seen) {
+            if (seen == h) {
+                duplicatesAcc.add(1);
+                duplicatesMetric.inc();
+                return;
+            }
+        }
+        long[] seen = java.util.Arrays.copyOf(s.seen, s.seen.length + 1);
+        seen[s.seen.length] = h;
+        s.seen = seen;
+        countedAcc.add(1);
+        countedMetric.inc();
+        long t = e.eventTime();
+        s.lastScan = t;
+        switch (e.scanType()) {
+            case COLLECTED, ARRIVED -> {
+                if (s.hasStay() && s.stayFacility.equals(e.facilityId())) {
+                    return; // already inside this facility
+                }
+                if (s.hasStay()) {
+                    closeStay(s, t, false, out); // implicit departure: the departure scan was missed
+                }
+                openStay(s, e, out);
+            }
+            case DEPARTED, OUT_FOR_DELIVERY -> {
+                if (s.hasStay()) {
+                    closeStay(s, t, false, out);
+                }
+            }
+            case DELIVERED -> {
+                if (s.hasStay()) {
+                    closeStay(s, t, false, out);
+                }
+                DistrictDelta d = new DistrictDelta(DistrictDelta.key(e.districtCode(), e.facilityType()), windowEnd(t));
+                d.deliveries = 1;
+                out.collect(d);
+                s.deliveredAt = t;
+            }
+            case EXCEPTION -> {
+                DistrictDelta d = new DistrictDelta(DistrictDelta.key(e.districtCode(), e.facilityType()), windowEnd(t));
+                d.exceptions = 1;
+                out.collect(d);
+            }
+        }
+    }
+
+    private void openStay(ParcelState s, ScanEvent e, Collector<DistrictDelta> out) {
+        long t = e.eventTime();
+        s.stayKey = DistrictDelta.key(e.districtCode(), e.facilityType());
+        s.stayFacility = e.facilityId();
+        s.stayType = e.facilityType();
+        s.stayOpen = t;
+        // A parcel that comes back into the network after delivery is followed again, not dropped under it.
+        s.deliveredAt = NONE;
+        long end = windowEnd(t);
+        long stuckFrom = stuckFrom(t, e.facilityType());
+        DistrictDelta d = new DistrictDelta(s.stayKey, end);
+        d.arrivals = 1;
+        d.backlog = 1;
+        if (stuckFrom == end) {
+            d.stuck = 1;
+            out.collect(d);
+        } else {
+            out.collect(d);
+            DistrictDelta st = new DistrictDelta(s.stayKey, stuckFrom);
+            st.stuck = 1;
+            out.collect(st);
+        }
+    }
+
+    /**
+     * Closes the open stay at {@code t}. The stay leaves the backlog from the window containing {@code t} on (a stay
+     * closed exactly at a window's end still counts there), and stops being stuck from the later of that window
+     * and the first window in which it was stuck, which cancels a stuck mark that never took effect.
+     */
+    private void closeStay(ParcelState s, long t, boolean abandoned, Collector<DistrictDelta> out) {
+        long end = windowEnd(t);
+        long stuckUntil = Math.max(stuckFrom(s.stayOpen, s.stayType), end);
+        DistrictDelta d = new DistrictDelta(s.stayKey, end);
+        d.departures = abandoned ? 0 : 1;
+        d.backlog = -1;
+        if (stuckUntil == end) {
+            d.stuck = -1;
+            out.collect(d);
+        } else {
+            out.collect(d);
+            DistrictDelta st = new DistrictDelta(s.stayKey, stuckUntil);
+            st.stuck = -1;
+            out.collect(st);
+        }
+        s.stayKey = null;
+        s.stayFacility = null;
+        s.stayType = null;
+        s.stayOpen = 0;
+    }
+
+    /** Drops what is known of the parcel (its stay is already closed); scans still pending are kept. */
+    private static void forget(ParcelState s) {
+        s.seen = new long[0];
+        s.lastScan = NONE;
+        s.deliveredAt = NONE;
+    }
+
+    private long abandonAt(ParcelState s) {
+        return s.hasStay() ? s.stayOpen + abandonAfter : Long.MAX_VALUE;
+    }
+
+    /** When the parcel's state is dropped: after retention from delivery, or after abandon-after without scans. */
+    private long expiresAt(ParcelState s) {
+        if (s.lastScan == NONE) {
+            return Long.MAX_VALUE;
+        }
+        long idle = s.lastScan + abandonAfter;
+        return s.deliveredAt == NONE ? idle : Math.min(idle, s.deliveredAt + retentionAfterDelivery);
+    }
+
+    private long windowEnd(long t) {
+        return LocalTimes.windowEnd(t, windowSize, zoneOffsetSeconds);
+    }
+
+    /** The first window end at which a stay opened at {@code open} counts as stuck ({@code end - open >= sla}). */
+    private long stuckFrom(long open, FacilityType type) {
+        return LocalTimes.windowEnd(open + sla[type.ordinal()] - 1, windowSize, zoneOffsetSeconds);
+    }
+
+    private static void schedule(ParcelState s, org.apache.flink.streaming.api.TimerService timers, long time) {
+        if (s.timer == NONE || time < s.timer) {
+            if (s.timer != NONE) {
+                timers.deleteEventTimeTimer(s.timer);
+            }
+            timers.registerEventTimeTimer(time);
+            s.timer = time;
+        }
+    }
+
+    private static void insertInOrder(List<ScanEvent> pending, ScanEvent e) {
+        int i = pending.size();
+        while (i > 0 && ScanEvent.compareForApplication(pending.get(i - 1), e) > 0) {
+            i--;
+        }
+        pending.add(i, e);
+    }
+}
