@@ -11,7 +11,7 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
-import org.apache.flink.api.connector.source.lib.util.IteratorSourceReaderBase;
+import com.expressmonitor.io.ScanSplitReader;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -49,7 +49,7 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
 
     @Override
     public SourceReader<ScanRecord, GeneratorSplit> createReader(SourceReaderContext context) {
-        return new IteratorSourceReaderBase<byte[], ScanRecord, GeneratorSplit.Records, GeneratorSplit>(context) {
+        return new ScanSplitReader<byte[], GeneratorSplit.Records, GeneratorSplit>(context) {
             private String partition;
             private long position;
 

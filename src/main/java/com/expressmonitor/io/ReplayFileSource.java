@@ -11,7 +11,6 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
-import org.apache.flink.api.connector.source.lib.util.IteratorSourceReaderBase;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
@@ -112,7 +111,7 @@ public class ReplayFileSource implements Source<ScanRecord, ReplayFileSplit, Col
     }
 
     /** Reads the assigned files one after another and parses each line. */
-    static final class Reader extends IteratorSourceReaderBase<RawLine, ScanRecord, ReplayFileSplit.LineIterator, ReplayFileSplit> {
+    static final class Reader extends ScanSplitReader<RawLine, ReplayFileSplit.LineIterator, ReplayFileSplit> {
         private final ScanParser parser;
 
         Reader(SourceReaderContext context, ScanParser parser) {

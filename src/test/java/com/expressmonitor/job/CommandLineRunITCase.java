@@ -61,6 +61,26 @@ class CommandLineRunITCase {
     }
 
     @Test
+    void emptyAndBlankFilesInAFolderAreNoInput() throws Exception {
+        Path feed = Files.createDirectories(dir.resolve("folder"));
+        Files.writeString(feed.resolve("a-empty.jsonl"), "");
+        Files.writeString(feed.resolve("b-blank.jsonl"), "\n   \n\t\n");
+        Files.writeString(feed.resolve("c.jsonl"), "\n{\"eventId\":\"1\",\"waybillNo\":\"W1\",\"scanType\":\"EXCEPTION\","
+                + "\"facilityId\":\"S1\",\"facilityType\":\"STATION\",\"districtCode\":\"110101\","
+                + "\"eventTime\":1762826400000}\r\nnot json\r\n");
+        Path out = dir.resolve("out2");
+        CommandLine cli = CommandLine.parse(new String[] {"--source", "file:" + feed, "--sink", "dir:" + out,
+                "--parallelism", "2"});
+        RunSummary summary = ExpressTrafficMonitor.run(cli, ConfigLoader.load(null, cli.overrides()));
+        assertThat(new long[] {summary.input(), summary.counted(), summary.invalid(), summary.metrics()})
+                .containsExactly(2, 1, 1, 1);
+        assertThat(lines(out.resolve("dead-letter"))).containsExactly("{\"reason\":\"MALFORMED_JSON\",\"detail\":"
+                + "\"record is not valid JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object "
+                + "or token 'null', 'true' or 'false') at column 1 (file:c.jsonl:3)\",\"raw\":\"not json\","
+                + "\"source\":\"file:c.jsonl:3\"}");
+    }
+
+    @Test
     void badSettingsAreRejectedBeforeAnythingRuns() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CommandLine.parse(new String[] {"--sink", "s3"}))
                 .hasMessageStartingWith("configuration key 'sink'");

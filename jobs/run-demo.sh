@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds the runnable jar if needed and runs the Double-11 demo on an embedded Flink cluster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=target/express-traffic-monitor.jar
+[ -f "$jar" ] || mvn -B -q package -DskipTests
+exec java -jar "$jar" "$@"
