@@ -56,7 +56,11 @@ public final class ExpressTrafficMonitor {
 
     /** Builds and executes the job; returns the run's summary when the input was bounded and the job ended. */
     public static RunSummary run(CommandLine cli, MonitorConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        Configuration flink = flinkConfiguration(config);
+        if (cli.sink().equals("kafka")) {
+            KafkaIo.checkpointingDefaults(flink, config.flink()); // exactly-once output commits on checkpoints
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         if (cli.parallelism() != null) {
             env.setParallelism(cli.parallelism());
         }
