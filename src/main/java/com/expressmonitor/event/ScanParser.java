@@ -2,6 +2,7 @@ package com.expressmonitor.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 
@@ -115,8 +116,8 @@ public final class ScanParser implements Serializable {
                         bytes, off, len, partition, position);
             }
         } catch (IOException | RuntimeException e) {
-            return reject(RejectReason.MALFORMED_JSON, "record is not valid JSON: " + firstLine(e.getMessage())
-                    + " (" + where + ")", bytes, off, len, partition, position);
+            return reject(RejectReason.MALFORMED_JSON, "record is not valid JSON: " + describe(e) + " (" + where + ")",
+                    bytes, off, len, partition, position);
         }
 
         for (int field : REQUIRED) {
@@ -250,12 +251,20 @@ public final class ScanParser implements Serializable {
         return '"' + shown + '"';
     }
 
-    private static String firstLine(String message) {
+    /** The parser's complaint and where it stopped, without its echo of the input. */
+    private static String describe(Exception e) {
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         if (message == null) {
             return "unreadable";
         }
+        int cut = message.indexOf(" (start marker at");
+        message = cut < 0 ? message : message.substring(0, cut);
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        message = nl < 0 ? message : message.substring(0, nl);
+        if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getColumnNr() > 0) {
+            message += " at column " + j.getLocation().getColumnNr();
+        }
+        return message;
     }
 
     static boolean lengthBetween(String s, int min, int max) {

@@ -18,7 +18,7 @@ import java.util.NoSuchElementException;
  * @param name the file name used in {@code file:NAME:LINE} sources
  */
 public record ReplayFileSplit(String path, String name, long linesRead)
-        implements IteratorSourceSplit<RawLine, ReplayFileSplit.LineIterator> {
+        implements IteratorSourceSplit<RawLine, ReplayFileSplit.LineIterator>, java.io.Serializable {
 
     @Override
     public String splitId() {
