@@ -153,6 +153,24 @@ public final class KafkaIo {
     }
 
     /**
+     * The environment variables that {@code kafka.properties} refer to as {@code ${NAME}} and that are not set in
+     * this process. On a cluster they only need to be set where the Kafka clients run (the Flink processes); in a
+     * local run that is this process, so a missing one is a configuration error found at start-up.
+     */
+    public static java.util.SortedSet<String> missingEnvironmentVariables(KafkaSettings k) {
+        java.util.SortedSet<String> missing = new java.util.TreeSet<>();
+        for (String value : k.properties().values()) {
+            Matcher m = ENV_REFERENCE.matcher(value == null ? "" : value);
+            while (m.find()) {
+                if (System.getenv(m.group(1)) == null) {
+                    missing.add(m.group(1));
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
      * Exactly-once output commits on checkpoints: with {@code --sink kafka} and no
      * {@code flink.execution.checkpointing.interval}, checkpoint every {@value #DEFAULT_CHECKPOINT_INTERVAL}.
      */

@@ -136,6 +136,15 @@ class KafkaIoTest {
     }
 
     @Test
+    void referencesToUnsetVariablesAreFoundWithoutReadingTheSetOnes() {
+        Map<String, String> o = new LinkedHashMap<>(securityOverrides());
+        o.put("kafka.properties.ssl.key.password", "${EXPRESS_MONITOR_NOT_SET_B}-${EXPRESS_MONITOR_NOT_SET_A}");
+        assertThat(KafkaIo.missingEnvironmentVariables(config(o).kafka()))
+                .containsExactly("EXPRESS_MONITOR_NOT_SET_A", "EXPRESS_MONITOR_NOT_SET_B");
+        assertThat(KafkaIo.missingEnvironmentVariables(config(securityOverrides()).kafka())).isEmpty();
+    }
+
+    @Test
     void secretsAreNotInToStringTheJobGraphOrTheClientLogs() throws Exception {
         MonitorConfig config = config(securityOverrides());
         assertThat(config.kafka().toString()).contains("sasl.jaas.config=****").doesNotContain("monitor\"")
