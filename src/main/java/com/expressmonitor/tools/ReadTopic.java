@@ -50,6 +50,9 @@ public final class ReadTopic {
             long printed = 0;
             try (KafkaConsumer<byte[], byte[]> consumer =
                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                if (!consumer.listTopics(Duration.ofSeconds(30)).containsKey(topic)) {
+                    throw new ConfigException("topic", "no topic '" + topic + "' on " + k.bootstrapServers());
+                }
                 List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                         .map(i -> new TopicPartition(topic, i.partition())).toList();
                 consumer.assign(partitions);

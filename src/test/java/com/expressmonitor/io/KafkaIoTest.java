@@ -35,7 +35,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
@@ -179,10 +178,11 @@ class KafkaIoTest {
             }
         };
         appender.start();
-        LoggerConfig root = ctx.getConfiguration().getRootLogger();
-        Level before = root.getLevel();
-        root.addAppender(appender, Level.DEBUG, null);
-        Configurator.setRootLevel(Level.INFO);
+        // Kafka's loggers at INFO into the capture only (not to the console), for the time of this check.
+        LoggerConfig kafkaLogs = new LoggerConfig("org.apache.kafka", Level.INFO, false);
+        kafkaLogs.addAppender(appender, Level.INFO, null);
+        ctx.getConfiguration().addLogger("org.apache.kafka", kafkaLogs);
+        ctx.updateLoggers();
         try {
             Properties p = KafkaIo.consumerProperties(config.kafka());
             try (KafkaConsumer<byte[], byte[]> consumer =
@@ -190,8 +190,8 @@ class KafkaIoTest {
                 assertThat(consumer).isNotNull();
             }
         } finally {
-            root.removeAppender("capture");
-            Configurator.setRootLevel(before);
+            ctx.getConfiguration().removeLogger("org.apache.kafka");
+            ctx.updateLoggers();
             appender.stop();
         }
         assertThat(logged).anyMatch(l -> l.contains("sasl.jaas.config = [hidden]"));
