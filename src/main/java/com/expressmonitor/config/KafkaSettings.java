@@ -19,4 +19,23 @@ public record KafkaSettings(
         String alertsTopic,
         String deadLetterTopic,
         String lateEventsTopic,
-        Map<String, String> properties) implements Serializable {}
+        Map<String, String> properties) implements Serializable {
+
+    /** Property values are never shown (they may hold secrets); only their keys are. */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", startingOffsets="
+                + startingOffsets + ", bounded=" + bounded + ", topics=" + scanEventsTopic + "," + districtMetricsTopic
+                + "," + alertsTopic + "," + deadLetterTopic + "," + lateEventsTopic + ", properties="
+                + maskedProperties(properties) + "]";
+    }
+
+    /** The keys of {@code properties} with every value replaced by {@code ****}. */
+    public static String maskedProperties(Map<String, ?> properties) {
+        StringBuilder b = new StringBuilder("{");
+        for (String key : new java.util.TreeSet<>(properties.keySet())) {
+            b.append(b.length() > 1 ? ", " : "").append(key).append("=****");
+        }
+        return b.append('}').toString();
+    }
+}

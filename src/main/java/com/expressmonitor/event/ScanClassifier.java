@@ -69,7 +69,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         if (!record.isValid()) {
             invalidCount.add(1);
             invalidMetric.inc();
-            ctx.output(DEAD_LETTERS, new DeadLetter(record.reason, record.detail, record.raw, record.source()));
+            ctx.output(DEAD_LETTERS, new DeadLetter(record.reason, record.detail, record.raw, record.source(),
+                    record.headerKeys, record.headerValues));
             return;
         }
         long[] max = maxEventTime.get(record.partition);

@@ -23,6 +23,13 @@ public class ScanRecord {
     public String partition;
     /** Line number (files) or offset (Kafka) within the partition. */
     public long position;
+    /**
+     * Header keys of a rejected Kafka record, parallel to {@link #headerValues}; null for valid records and for
+     * other sources. Kept as arrays so that the record stays a Flink POJO without generic (Kryo) types.
+     */
+    public String[] headerKeys;
+    /** Header values of a rejected Kafka record (an entry may be null), parallel to {@link #headerKeys}. */
+    public byte[][] headerValues;
 
     public ScanRecord() {}
 
@@ -42,6 +49,13 @@ public class ScanRecord {
         r.partition = partition;
         r.position = position;
         return r;
+    }
+
+    /** Attaches the original Kafka headers to a rejected record (they travel on to the dead-letter output). */
+    public ScanRecord withHeaders(String[] keys, byte[][] values) {
+        this.headerKeys = keys;
+        this.headerValues = values;
+        return this;
     }
 
     public boolean isValid() {
@@ -67,7 +81,8 @@ public class ScanRecord {
         }
         return Objects.equals(event, other.event) && reason == other.reason && Objects.equals(detail, other.detail)
                 && java.util.Arrays.equals(raw, other.raw) && Objects.equals(partition, other.partition)
-                && position == other.position;
+                && position == other.position && java.util.Arrays.equals(headerKeys, other.headerKeys)
+                && java.util.Arrays.deepEquals(headerValues, other.headerValues);
     }
 
     @Override

@@ -14,6 +14,7 @@ import com.expressmonitor.io.ReplayFileSource;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;
@@ -48,7 +49,14 @@ public final class ExpressTrafficMonitor {
             System.out.println("Express Traffic Monitor: simulating Double-11 (2026-11-11) across "
                     + "22 districts on an embedded Flink cluster. Alerts as they happen:\n");
         }
-        RunSummary summary = run(cli, config);
+        RunSummary summary;
+        try {
+            summary = run(cli, config);
+        } catch (ConfigException e) {
+            System.err.println("express-traffic-monitor: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (summary != null && cli.sink().equals("console")) {
             System.out.println(summary.table());
         }
@@ -56,7 +64,17 @@ public final class ExpressTrafficMonitor {
 
     /** Builds and executes the job; returns the run's summary when the input was bounded and the job ended. */
     public static RunSummary run(CommandLine cli, MonitorConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        Configuration flink = flinkConfiguration(config);
+        if (cli.sink().equals("kafka")) {
+            KafkaIo.checkpointingDefaults(flink, config.flink()); // exactly-once output commits on checkpoints
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        boolean kafka = cli.source().equals("kafka") || cli.sink().equals("kafka");
+        if (kafka && env instanceof LocalStreamEnvironment && !KafkaIo.missingEnvironmentVariables(config.kafka()).isEmpty()) {
+            // In a local run the Kafka clients run in this process: a secret that is not here will not be there.
+            throw new ConfigException("kafka.properties", "refers to environment variables that are not set: "
+                    + String.join(", ", KafkaIo.missingEnvironmentVariables(config.kafka())));
+        }
         if (cli.parallelism() != null) {
             env.setParallelism(cli.parallelism());
         }

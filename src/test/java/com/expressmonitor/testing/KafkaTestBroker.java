@@ -1,0 +1,118 @@
+package com.expressmonitor.testing;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+/** A real single-node Kafka (KRaft, broker and controller combined) in this JVM, for one test class. */
+public final class KafkaTestBroker implements AutoCloseable {
+    private final KafkaClusterTestKit cluster;
+
+    private KafkaTestBroker(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    public static KafkaTestBroker start() throws Exception {
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("log.retention.ms", "-1") // outputs carry event-time timestamps from the past
+                .setConfigProp("num.partitions", "1")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return new KafkaTestBroker(cluster);
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    public void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /** One record to write: partition, key, value and headers. */
+    public record Out(int partition, byte[] key, byte[] value, Header... headers) {}
+
+    /** Writes the records in order and returns their offsets. */
+    public List<Long> produce(String topic, List<Out> records) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("acks", "all");
+        List<Long> offsets = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Out r : records) {
+                RecordMetadata m = producer.send(new ProducerRecord<>(topic, r.partition(), r.key(), r.value(),
+                        Arrays.asList(r.headers()))).get();
+                offsets.add(m.offset());
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * Reads a topic from the start as a {@code read_committed} consumer until {@code done} holds for what was read
+     * and the end of the committed data is reached, or the timeout passes.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration timeout,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                boolean atEnd = partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+                if (atEnd && done.test(read)) {
+                    break;
+                }
+            }
+        }
+        return read;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

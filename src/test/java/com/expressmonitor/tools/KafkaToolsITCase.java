@@ -1,0 +1,100 @@
+package com.expressmonitor.tools;
+
+import com.expressmonitor.event.ScanParser;
+import com.expressmonitor.testing.KafkaTestBroker;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Kafka tools of jobs/ against a real broker: topic creation, file replay and generated traffic. */
+class KafkaToolsITCase {
+    private static KafkaTestBroker kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = KafkaTestBroker.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static String[] args(String... extra) {
+        String[] base = {"--kafka.bootstrap-servers", kafka.bootstrapServers()};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void createsTheFiveTopicsOnceAndLeavesExistingOnesAlone() throws Exception {
+        String[] a = args("--kafka.topics.scan-events", "t.in", "--kafka.topics.district-metrics", "t.metrics",
+                "--kafka.topics.alerts", "t.alerts", "--kafka.topics.dead-letter", "t.dead",
+                "--kafka.topics.late-events", "t.late", "--partitions", "3");
+        CreateTopics.main(a);
+        CreateTopics.main(a); // again: nothing to do, no failure
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            Map<String, TopicDescription> topics = admin.describeTopics(
+                    List.of("t.in", "t.metrics", "t.alerts", "t.dead", "t.late")).allTopicNames().get();
+            assertThat(topics).hasSize(5);
+            assertThat(topics.values()).allMatch(t -> t.partitions().size() == 3);
+        }
+    }
+
+    @Test
+    void replayWritesEveryNonBlankLineInOrderKeyedByWaybill(@TempDir Path tmp) throws Exception {
+        kafka.createTopic("replay.in", 1);
+        Path file = tmp.resolve("scans.jsonl");
+        String valid1 = "{\"eventId\":\"e1\",\"waybillNo\":\"W1\",\"scanType\":\"ARRIVED\"}";
+        String valid2 = "{\"eventId\":\"e2\",\"waybillNo\":\"W2\",\"scanType\":\"DEPARTED\"}";
+        Files.write(file, (valid1 + "\n\n   \nnot json at all\r\n" + valid2 + "\r\n{\"waybillNo\":42}")
+                .getBytes(StandardCharsets.UTF_8));
+        ToolArgs a = ToolArgs.parse(args("--kafka.topics.scan-events", "replay.in"), Set.of("file"));
+        assertThat(ReplayToKafka.replay(file, "replay.in", a)).isEqualTo(4);
+
+        List<ConsumerRecord<byte[], byte[]>> records =
+                kafka.readCommitted("replay.in", Duration.ofSeconds(30), r -> r.size() >= 4);
+        assertThat(records).extracting(r -> text(r.value()))
+                .containsExactly(valid1, "not json at all", valid2, "{\"waybillNo\":42}");
+        assertThat(records).extracting(r -> text(r.key())).containsExactly("W1", null, "W2", null);
+    }
+
+    @Test
+    void generatorWritesRealisticTrafficKeyedByWaybill() throws Exception {
+        kafka.createTopic("generated.in", 2);
+        GenerateToKafka.main(args("--kafka.topics.scan-events", "generated.in", "--rate", "100000",
+                "--parcels", "400", "--day", "2026-11-11", "--max-events", "500"));
+        List<ConsumerRecord<byte[], byte[]>> records =
+                kafka.readCommitted("generated.in", Duration.ofSeconds(30), r -> r.size() >= 500);
+        assertThat(records).hasSize(500);
+        ScanParser parser = new ScanParser(Map.of(), Duration.ofDays(10_000).toMillis());
+        long valid = records.stream().filter(r -> parser.parse(r.value(), "kafka:generated.in/0/", 0).isValid()).count();
+        assertThat(valid).isGreaterThan(450); // a small share is garbled on purpose
+        assertThat(records).filteredOn(r -> parser.parse(r.value(), "p", 0).isValid())
+                .allMatch(r -> r.key() != null
+                        && parser.parse(r.value(), "p", 0).event.waybillNo().equals(text(r.key())));
+    }
+}
