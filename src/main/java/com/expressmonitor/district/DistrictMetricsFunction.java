@@ -11,9 +11,14 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 
 /**
  * Turns a window's summed changes into its metrics record: backlog and stuck run on from window to window (the
@@ -31,6 +36,9 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
     private transient LongCounter metricsCount;
     private transient DistrictSummaryAccumulator summary;
     private transient Counter metricsEmitted;
+    private transient MetricGroup group;
+    /** Latest figures per key, read by the per-district gauges. */
+    private transient Map<String, DistrictMetrics> latest;
 
     public DistrictMetricsFunction(MonitorConfig config) {
         this.config = config;
@@ -43,7 +51,9 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
         summary = new DistrictSummaryAccumulator();
         getRuntimeContext().addAccumulator(ACC_METRICS, metricsCount);
         getRuntimeContext().addAccumulator(ACC_DISTRICTS, summary);
-        metricsEmitted = getRuntimeContext().getMetricGroup().addGroup("expressMonitor").counter("metricsEmitted");
+        group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");
+        metricsEmitted = group.counter("metricsEmitted");
+        latest = new ConcurrentHashMap<>(); // gauges are read from the metrics reporter thread
     }
 
     @Override
@@ -74,7 +84,23 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
                 season == null ? null : season.name());
         metricsCount.add(1);
         metricsEmitted.inc();
+        publish(key, m);
         summary.add(m);
         out.collect(m);
+    }
+
+    /**
+     * Keeps the latest window's figures of each district and facility type as gauges (registered when the key is
+     * first seen; at most two per district), so dashboards can chart backlog and throughput per district.
+     */
+    private void publish(String key, DistrictMetrics m) {
+        if (latest.put(key, m) == null) {
+            MetricGroup g = group.addGroup("district", m.district()).addGroup("facilityType", m.facilityType().name());
+            g.gauge("backlog", (Gauge<Long>) () -> latest.get(key).backlog());
+            g.gauge("stuck", (Gauge<Long>) () -> latest.get(key).stuck());
+            g.gauge("arrivals", (Gauge<Long>) () -> latest.get(key).arrivals());
+            g.gauge("departures", (Gauge<Long>) () -> latest.get(key).departures());
+            g.gauge("windowEnd", (Gauge<Long>) () -> latest.get(key).windowEnd());
+        }
     }
 }
