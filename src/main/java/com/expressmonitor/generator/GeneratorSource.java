@@ -12,11 +12,10 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
 import com.expressmonitor.io.ScanSplitReader;
+import com.expressmonitor.io.SplitCodec;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -83,41 +82,12 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
 
     @Override
     public SimpleVersionedSerializer<GeneratorSplit> getSplitSerializer() {
-        return new SplitSerializer();
+        return CODEC;
     }
 
     @Override
     public SimpleVersionedSerializer<Collection<GeneratorSplit>> getEnumeratorCheckpointSerializer() {
-        return new SimpleVersionedSerializer<>() {
-            @Override
-            public int getVersion() {
-                return 1;
-            }
-
-            @Override
-            public byte[] serialize(Collection<GeneratorSplit> splits) throws IOException {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (DataOutputStream out = new DataOutputStream(bytes)) {
-                    out.writeInt(splits.size());
-                    for (GeneratorSplit s : splits) {
-                        SplitSerializer.write(out, s);
-                    }
-                }
-                return bytes.toByteArray();
-            }
-
-            @Override
-            public Collection<GeneratorSplit> deserialize(int version, byte[] serialized) throws IOException {
-                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-                    int n = in.readInt();
-                    List<GeneratorSplit> splits = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) {
-                        splits.add(SplitSerializer.read(in));
-                    }
-                    return splits;
-                }
-            }
-        };
+        return CODEC.forCollections();
     }
 
     @Override
@@ -125,29 +95,10 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
         return TypeInformation.of(ScanRecord.class);
     }
 
-    static final class SplitSerializer implements SimpleVersionedSerializer<GeneratorSplit> {
+    /** How generator splits are checkpointed: the share, its seed and how many records it emitted. */
+    static final SplitCodec<GeneratorSplit> CODEC = new SplitCodec<>() {
         @Override
-        public int getVersion() {
-            return 1;
-        }
-
-        @Override
-        public byte[] serialize(GeneratorSplit split) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                write(out, split);
-            }
-            return bytes.toByteArray();
-        }
-
-        @Override
-        public GeneratorSplit deserialize(int version, byte[] serialized) throws IOException {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-                return read(in);
-            }
-        }
-
-        static void write(DataOutputStream out, GeneratorSplit s) throws IOException {
+        protected void write(DataOutputStream out, GeneratorSplit s) throws IOException {
             out.writeInt(s.index());
             out.writeInt(s.count());
             out.writeLong(s.seed());
@@ -157,9 +108,10 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
             out.writeLong(s.emitted());
         }
 
-        static GeneratorSplit read(DataInputStream in) throws IOException {
+        @Override
+        protected GeneratorSplit read(DataInputStream in) throws IOException {
             return new GeneratorSplit(in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readUTF(),
                     in.readInt(), in.readLong());
         }
-    }
+    };
 }

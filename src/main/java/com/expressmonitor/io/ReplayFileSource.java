@@ -17,8 +17,6 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -97,12 +95,12 @@ public class ReplayFileSource implements Source<ScanRecord, ReplayFileSplit, Col
 
     @Override
     public SimpleVersionedSerializer<ReplayFileSplit> getSplitSerializer() {
-        return new SplitSerializer();
+        return CODEC;
     }
 
     @Override
     public SimpleVersionedSerializer<Collection<ReplayFileSplit>> getEnumeratorCheckpointSerializer() {
-        return new SplitsSerializer();
+        return CODEC.forCollections();
     }
 
     @Override
@@ -125,67 +123,18 @@ public class ReplayFileSource implements Source<ScanRecord, ReplayFileSplit, Col
         }
     }
 
-    static final class SplitSerializer implements SimpleVersionedSerializer<ReplayFileSplit> {
+    /** How replay splits are checkpointed: the file and how many of its lines were read. */
+    static final SplitCodec<ReplayFileSplit> CODEC = new SplitCodec<>() {
         @Override
-        public int getVersion() {
-            return 1;
-        }
-
-        @Override
-        public byte[] serialize(ReplayFileSplit split) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                write(out, split);
-            }
-            return bytes.toByteArray();
-        }
-
-        @Override
-        public ReplayFileSplit deserialize(int version, byte[] serialized) throws IOException {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-                return read(in);
-            }
-        }
-
-        static void write(DataOutputStream out, ReplayFileSplit split) throws IOException {
+        protected void write(DataOutputStream out, ReplayFileSplit split) throws IOException {
             out.writeUTF(split.path());
             out.writeUTF(split.name());
             out.writeLong(split.linesRead());
         }
 
-        static ReplayFileSplit read(DataInputStream in) throws IOException {
+        @Override
+        protected ReplayFileSplit read(DataInputStream in) throws IOException {
             return new ReplayFileSplit(in.readUTF(), in.readUTF(), in.readLong());
         }
-    }
-
-    static final class SplitsSerializer implements SimpleVersionedSerializer<Collection<ReplayFileSplit>> {
-        @Override
-        public int getVersion() {
-            return 1;
-        }
-
-        @Override
-        public byte[] serialize(Collection<ReplayFileSplit> splits) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeInt(splits.size());
-                for (ReplayFileSplit s : splits) {
-                    SplitSerializer.write(out, s);
-                }
-            }
-            return bytes.toByteArray();
-        }
-
-        @Override
-        public Collection<ReplayFileSplit> deserialize(int version, byte[] serialized) throws IOException {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-                int n = in.readInt();
-                List<ReplayFileSplit> splits = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    splits.add(SplitSerializer.read(in));
-                }
-                return splits;
-            }
-        }
-    }
+    };
 }

@@ -1,5 +1,6 @@
 package com.expressmonitor.job;
 
+import com.expressmonitor.config.ArgumentPairs;
 import com.expressmonitor.config.ConfigException;
 
 import java.nio.file.Path;
@@ -26,23 +27,9 @@ public record CommandLine(
         Integer parallelism = null;
         Map<String, String> generator = new LinkedHashMap<>();
         Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || a.length() == 2) {
-                throw new ConfigException(a, "expected --key value");
-            }
-            String key = a.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq > 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new ConfigException(key, "has no value");
-                }
-                value = args[++i];
-            }
+        for (Map.Entry<String, String> pair : ArgumentPairs.parse(args).entrySet()) {
+            String key = pair.getKey();
+            String value = pair.getValue();
             switch (key) {
                 case "config" -> config = Path.of(value);
                 case "source" -> source = value;

@@ -1,5 +1,6 @@
 package com.expressmonitor.tools;
 
+import com.expressmonitor.config.ArgumentPairs;
 import com.expressmonitor.config.ConfigException;
 import com.expressmonitor.config.ConfigLoader;
 import com.expressmonitor.config.MonitorConfig;
@@ -34,22 +35,9 @@ final class ToolArgs {
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> overrides = new LinkedHashMap<>();
         Path config = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || a.length() == 2) {
-                throw new ConfigException(a, "expected --key value");
-            }
-            String key = a.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq > 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new ConfigException(key, "has no value");
-            }
+        for (Map.Entry<String, String> pair : ArgumentPairs.parse(args).entrySet()) {
+            String key = pair.getKey();
+            String value = pair.getValue();
             if (key.equals("config")) {
                 config = Path.of(value);
             } else if (toolOptions.contains(key)) {

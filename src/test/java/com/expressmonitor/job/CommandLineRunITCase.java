@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.expressmonitor.config.ConfigLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import com.expressmonitor.testing.TestCluster;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,8 +21,7 @@ import java.util.stream.Stream;
 /** The job as users start it: {@code --source file:PATH --sink dir:PATH} writes SPEC §5's layout and summary. */
 class CommandLineRunITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestCluster.twoSlots();
 
     @TempDir
     Path dir;

@@ -10,7 +10,8 @@ import com.expressmonitor.generator.GeneratorSource;
 import com.expressmonitor.testing.PipelineRun;
 import com.expressmonitor.testing.PipelineRun.Result;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import com.expressmonitor.testing.TestCluster;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,8 +22,7 @@ import java.util.Map;
 /** The demo's simulated Double-11 day: the congested Pinghu sorting center goes yellow, red, and back. */
 class DemoITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestCluster.twoSlots();
 
     @Test
     void pinghuSortingCenterBacklogRisesEscalatesAndResolves() throws Exception {

@@ -8,11 +8,11 @@ import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.io.KafkaIo;
 import com.expressmonitor.io.OutputJson;
 import com.expressmonitor.testing.KafkaTestBroker;
+import com.expressmonitor.testing.TestCluster;
 import com.expressmonitor.testing.PipelineRun;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,10 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KafkaPipelineITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestCluster.twoSlots();
 
     private static KafkaTestBroker kafka;
 

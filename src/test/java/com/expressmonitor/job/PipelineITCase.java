@@ -7,7 +7,8 @@ import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.testing.PipelineRun;
 import com.expressmonitor.testing.PipelineRun.Result;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import com.expressmonitor.testing.TestCluster;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,8 +24,7 @@ import java.util.Map;
  */
 class PipelineITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestCluster.twoSlots();
 
     @TempDir
     Path dir;

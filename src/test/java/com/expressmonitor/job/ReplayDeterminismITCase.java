@@ -12,7 +12,8 @@ import com.expressmonitor.generator.TrafficSimulator;
 import com.expressmonitor.testing.PipelineRun;
 import com.expressmonitor.testing.PipelineRun.Result;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import com.expressmonitor.testing.TestCluster;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,8 +29,7 @@ import java.util.Map;
 /** The same replay gives identical outputs at parallelism 1 and 2, with several files (partitions) at once. */
 class ReplayDeterminismITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestCluster.twoSlots();
 
     @TempDir
     Path dir;
