@@ -32,11 +32,13 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
     private static final long serialVersionUID = 1L;
 
     private final GeneratorSettings settings;
+    private final NetworkModel network;
     private final int offsetSeconds;
     private final ScanParser parser;
 
-    public GeneratorSource(GeneratorSettings settings, int offsetSeconds, ScanParser parser) {
+    public GeneratorSource(GeneratorSettings settings, NetworkModel network, int offsetSeconds, ScanParser parser) {
         this.settings = settings;
+        this.network = network;
         this.offsetSeconds = offsetSeconds;
         this.parser = parser;
     }
@@ -69,7 +71,7 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
         int n = Math.max(1, context.currentParallelism());
         List<GeneratorSplit> splits = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            splits.add(new GeneratorSplit(i, n, settings.seed(), settings.parcels(), settings.day(), offsetSeconds, 0));
+            splits.add(new GeneratorSplit(network, i, n, settings.seed(), settings.parcels(), settings.day(), offsetSeconds, 0));
         }
         return new IteratorSourceEnumerator<>(context, splits);
     }
@@ -99,6 +101,17 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
     static final SplitCodec<GeneratorSplit> CODEC = new SplitCodec<>() {
         @Override
         protected void write(DataOutputStream out, GeneratorSplit s) throws IOException {
+            out.writeInt(s.network().districts().size());
+            for (NetworkModel.District d : s.network().districts()) {
+                out.writeUTF(d.code());
+                out.writeBoolean(d.name() != null);
+                if (d.name() != null) {
+                    out.writeUTF(d.name());
+                }
+                out.writeDouble(d.weight());
+                out.writeInt(d.stations());
+            }
+            out.writeUTF(s.network().congestedDistrict());
             out.writeInt(s.index());
             out.writeInt(s.count());
             out.writeLong(s.seed());
@@ -110,7 +123,15 @@ public class GeneratorSource implements Source<ScanRecord, GeneratorSplit, Colle
 
         @Override
         protected GeneratorSplit read(DataInputStream in) throws IOException {
-            return new GeneratorSplit(in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readUTF(),
+            int n = in.readInt();
+            List<NetworkModel.District> districts = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String code = in.readUTF();
+                String name = in.readBoolean() ? in.readUTF() : null;
+                districts.add(new NetworkModel.District(code, name, in.readDouble(), in.readInt()));
+            }
+            NetworkModel network = new NetworkModel(List.copyOf(districts), in.readUTF());
+            return new GeneratorSplit(network, in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readUTF(),
                     in.readInt(), in.readLong());
         }
     };

@@ -9,7 +9,8 @@ import java.time.ZoneOffset;
  * One share of the simulated traffic and how many of its records were already emitted; restoring generates the
  * share again from its seed and skips those.
  */
-public record GeneratorSplit(int index, int count, long seed, long parcels, String day, int offsetSeconds, long emitted)
+public record GeneratorSplit(NetworkModel network, int index, int count, long seed, long parcels, String day,
+        int offsetSeconds, long emitted)
         implements IteratorSourceSplit<byte[], GeneratorSplit.Records> {
 
     @Override
@@ -19,7 +20,7 @@ public record GeneratorSplit(int index, int count, long seed, long parcels, Stri
 
     @Override
     public Records getIterator() {
-        TrafficSimulator sim = new TrafficSimulator(NetworkModel.china(), LocalDate.parse(day),
+        TrafficSimulator sim = new TrafficSimulator(network, LocalDate.parse(day),
                 ZoneOffset.ofTotalSeconds(offsetSeconds), parcels, seed, index, count);
         Records r = new Records(sim, emitted);
         for (long i = 0; i < emitted && sim.hasNext(); i++) {
@@ -30,7 +31,7 @@ public record GeneratorSplit(int index, int count, long seed, long parcels, Stri
 
     @Override
     public IteratorSourceSplit<byte[], Records> getUpdatedSplitForIterator(Records iterator) {
-        return new GeneratorSplit(index, count, seed, parcels, day, offsetSeconds, iterator.position);
+        return new GeneratorSplit(network, index, count, seed, parcels, day, offsetSeconds, iterator.position);
     }
 
     /** The simulator's records, counting how many were taken. */

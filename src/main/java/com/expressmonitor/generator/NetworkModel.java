@@ -1,10 +1,18 @@
 package com.expressmonitor.generator;
 
+import com.expressmonitor.config.ConfigLoader;
+import com.expressmonitor.config.DistrictConfig;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.event.FacilityType;
+
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The simulated express network: districts with their weight in the traffic, their sorting center and stations.
+ * The districts come from the configuration's {@code districts:} list (codes, names, capacities), so the simulated
+ * network is the one the monitor is configured for.
  *
  * @param congestedDistrict the district whose sorting center falls behind during the surge
  */
@@ -21,31 +29,35 @@ public record NetworkModel(List<District> districts, String congestedDistrict) i
         }
     }
 
-    /** Real GB/T 2260 districts around the Yangtze delta hubs, Hefei, Taiyuan and Jilin. */
-    public static NetworkModel china() {
-        return new NetworkModel(List.of(
-                new District("330482", "平湖市", 3.0, 8),
-                new District("330402", "南湖区", 2.0, 6),
-                new District("330411", "秀洲区", 1.5, 5),
-                new District("330421", "嘉善县", 1.5, 5),
-                new District("330481", "海宁市", 1.5, 5),
-                new District("330483", "桐乡市", 1.5, 5),
-                new District("320505", "虎丘区", 2.0, 6),
-                new District("320506", "吴中区", 2.5, 7),
-                new District("320507", "相城区", 2.0, 6),
-                new District("320508", "姑苏区", 2.0, 6),
-                new District("320509", "吴江区", 2.0, 6),
-                new District("340102", "瑶海区", 2.0, 6),
-                new District("340103", "庐阳区", 2.0, 6),
-                new District("340104", "蜀山区", 2.5, 7),
-                new District("340111", "包河区", 2.5, 7),
-                new District("310109", "虹口区", 2.5, 7),
-                new District("310101", "黄浦区", 2.5, 7),
-                new District("140105", "小店区", 2.0, 6),
-                new District("140106", "迎泽区", 1.5, 5),
-                new District("140109", "万柏林区", 1.5, 5),
-                new District("220202", "昌邑区", 1.0, 4),
-                new District("220204", "船营区", 1.0, 4)),
-                "330482");
+    /**
+     * The network of the configured districts, weighted by their sorting centers' hourly capacity (1 where none is
+     * configured), with two to ten stations each; the first listed district is the congested one. A configuration
+     * naming fewer than two districts gives the demo's network.
+     */
+    public static NetworkModel from(MonitorConfig config) {
+        if (config.districts().size() < 2) {
+            return demo();
+        }
+        double smallest = Double.MAX_VALUE;
+        for (DistrictConfig d : config.districts().values()) {
+            smallest = Math.min(smallest, weightOf(d));
+        }
+        List<District> districts = new ArrayList<>();
+        for (DistrictConfig d : config.districts().values()) {
+            double weight = weightOf(d) / smallest;
+            int stations = (int) Math.max(2, Math.min(10, Math.round(2 + 2 * weight)));
+            districts.add(new District(d.code(), d.name(), weight, stations));
+        }
+        return new NetworkModel(List.copyOf(districts), districts.get(0).code());
+    }
+
+    private static double weightOf(DistrictConfig d) {
+        Double capacity = d.capacity(FacilityType.SORTING_CENTER);
+        return capacity == null ? 1.0 : capacity;
+    }
+
+    /** The demo's network: the districts of the bundled {@code config/demo.yaml}, with Pinghu congested. */
+    public static NetworkModel demo() {
+        return from(ConfigLoader.loadResource("/config/demo.yaml", java.util.Map.of()));
     }
 }

@@ -6,6 +6,7 @@ import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.generator.GeneratorSettings;
 import com.expressmonitor.generator.GeneratorSource;
+import com.expressmonitor.generator.NetworkModel;
 import com.expressmonitor.io.ConsoleOutputs;
 import com.expressmonitor.io.DirectoryOutputs;
 import com.expressmonitor.io.KafkaIo;
@@ -47,7 +48,7 @@ public final class ExpressTrafficMonitor {
         }
         if (cli.demo()) {
             System.out.println("Express Traffic Monitor: simulating Double-11 (2026-11-11) across "
-                    + "22 districts on an embedded Flink cluster. Alerts as they happen:\n");
+                    + config.districts().size() + " districts on an embedded Flink cluster. Alerts as they happen:\n");
         }
         RunSummary summary;
         try {
@@ -121,7 +122,7 @@ public final class ExpressTrafficMonitor {
         } catch (RuntimeException e) {
             throw new ConfigException("generator", "seed and parcels must be whole numbers and day a date yyyy-MM-dd");
         }
-        return new ScanInput(new GeneratorSource(settings, config.zoneOffsetSeconds(), parser), true,
+        return new ScanInput(new GeneratorSource(settings, NetworkModel.from(config), config.zoneOffsetSeconds(), parser), true,
                 "Generator " + settings.day(), "source-generator");
     }
 

@@ -46,7 +46,7 @@ public final class GenerateToKafka {
                 throw new ConfigException("day", "must be a date yyyy-MM-dd");
             }
             String topic = a.config.kafka().scanEventsTopic();
-            TrafficSimulator sim = new TrafficSimulator(NetworkModel.china(), day, a.config.zoneOffset(), parcels, seed, 0, 1);
+            TrafficSimulator sim = new TrafficSimulator(NetworkModel.from(a.config), day, a.config.zoneOffset(), parcels, seed, 0, 1);
             System.out.println("generating " + parcels + " parcels of " + day + " into " + topic + " at " + rate
                     + " events/s");
             AtomicLong failed = new AtomicLong();

@@ -7,6 +7,7 @@ import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.generator.GeneratorSettings;
 import com.expressmonitor.generator.GeneratorSource;
+import com.expressmonitor.generator.NetworkModel;
 import com.expressmonitor.testing.PipelineRun;
 import com.expressmonitor.testing.PipelineRun.Result;
 
@@ -29,7 +30,7 @@ class DemoITCase {
         MonitorConfig config = ConfigLoader.loadResource(ExpressTrafficMonitor.DEMO_CONFIG, Map.of());
         ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> PipelineRun.NOW);
         Result r = PipelineRun.run(config, new ScanInput(new GeneratorSource(GeneratorSettings.DEMO,
-                config.zoneOffsetSeconds(), parser), true, "demo", "source-generator"), 2);
+                NetworkModel.from(config), config.zoneOffsetSeconds(), parser), true, "demo", "source-generator"), 2);
 
         List<String> pinghu = r.alerts().stream()
                 .filter(a -> a.contains("\"alertId\":\"330482/SORTING_CENTER/BACKLOG/"))
@@ -38,7 +39,7 @@ class DemoITCase {
                 .sorted((a, b) -> a.substring(a.lastIndexOf(' ')).compareTo(b.substring(b.lastIndexOf(' '))))
                 .toList();
         assertThat(pinghu).containsExactly(
-                "OPEN YELLOW 2026-11-11T21:00:00+08:00",
+                "OPEN YELLOW 2026-11-11T21:15:00+08:00",
                 "ESCALATED RED 2026-11-11T23:00:00+08:00",
                 "DEESCALATED YELLOW 2026-11-12T04:00:00+08:00",
                 "RESOLVED NONE 2026-11-12T07:15:00+08:00");

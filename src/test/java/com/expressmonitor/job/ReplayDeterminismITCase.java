@@ -40,7 +40,7 @@ class ReplayDeterminismITCase {
         // readers at parallelism 2: a reader reads one file after another.
         Path feed = Files.createDirectories(dir.resolve("feed"));
         for (int split = 0; split < 3; split++) {
-            TrafficSimulator sim = new TrafficSimulator(NetworkModel.china(), LocalDate.of(2026, 11, 11),
+            TrafficSimulator sim = new TrafficSimulator(NetworkModel.demo(), LocalDate.of(2026, 11, 11),
                     ZoneOffset.ofHours(8), 6_000, 7, split, 3);
             try (OutputStream out = Files.newOutputStream(feed.resolve("part-" + split + ".jsonl"))) {
                 while (sim.hasNext()) {
@@ -84,7 +84,7 @@ class ReplayDeterminismITCase {
         GeneratorSettings settings = new GeneratorSettings(3, 4_000, "2026-11-11");
         Path feed = Files.createDirectories(dir.resolve("streamed"));
         for (int split = 0; split < 2; split++) {
-            TrafficSimulator sim = new TrafficSimulator(NetworkModel.china(), LocalDate.of(2026, 11, 11),
+            TrafficSimulator sim = new TrafficSimulator(NetworkModel.demo(), LocalDate.of(2026, 11, 11),
                     ZoneOffset.ofHours(8), settings.parcels(), settings.seed(), split, 2);
             try (OutputStream out = Files.newOutputStream(feed.resolve("split-" + split + ".jsonl"))) {
                 while (sim.hasNext()) {
@@ -95,7 +95,7 @@ class ReplayDeterminismITCase {
         }
         ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> PipelineRun.NOW);
         Result streamed = PipelineRun.run(config,
-                new ScanInput(new GeneratorSource(settings, config.zoneOffsetSeconds(), parser), true, "gen", "gen"), 2);
+                new ScanInput(new GeneratorSource(settings, NetworkModel.demo(), config.zoneOffsetSeconds(), parser), true, "gen", "gen"), 2);
         Result replayed = PipelineRun.replay(config, feed.toString(), 2);
 
         assertThat(streamed.metrics()).hasSizeGreaterThan(300).isEqualTo(replayed.metrics());
