@@ -10,7 +10,6 @@ import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
@@ -27,9 +26,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Replays JSON-lines scan files (a file, or every visible file of a folder), each file one input partition,
- * bounded: the job ends when all are read. Records are parsed by the reader, so rejected ones carry
- * {@code file:NAME:LINE}.
+ * Replays JSON-lines scan files (a file, or every visible file of a folder), each file one input partition with
+ * its own watermark, bounded: the job ends when all are read. Records are parsed by the reader, so rejected ones
+ * carry {@code file:NAME:LINE}.
  */
 public class ReplayFileSource implements Source<ScanRecord, ReplayFileSplit, Collection<ReplayFileSplit>>,
         ResultTypeQueryable<ScanRecord> {
@@ -78,19 +77,19 @@ public class ReplayFileSource implements Source<ScanRecord, ReplayFileSplit, Col
 
     @Override
     public SourceReader<ScanRecord, ReplayFileSplit> createReader(SourceReaderContext context) {
-        return new Reader(context, parser);
+        return new ReplayFileReader(parser);
     }
 
     @Override
     public SplitEnumerator<ReplayFileSplit, Collection<ReplayFileSplit>> createEnumerator(
             SplitEnumeratorContext<ReplayFileSplit> context) {
-        return new IteratorSourceEnumerator<>(context, files);
+        return new ReplayEnumerator(context, files);
     }
 
     @Override
     public SplitEnumerator<ReplayFileSplit, Collection<ReplayFileSplit>> restoreEnumerator(
             SplitEnumeratorContext<ReplayFileSplit> context, Collection<ReplayFileSplit> checkpoint) {
-        return new IteratorSourceEnumerator<>(context, checkpoint);
+        return new ReplayEnumerator(context, checkpoint);
     }
 
     @Override
@@ -106,21 +105,6 @@ public class ReplayFileSource implements Source<ScanRecord, ReplayFileSplit, Col
     @Override
     public TypeInformation<ScanRecord> getProducedType() {
         return TypeInformation.of(ScanRecord.class);
-    }
-
-    /** Reads the assigned files one after another and parses each line. */
-    static final class Reader extends ScanSplitReader<RawLine, ReplayFileSplit.LineIterator, ReplayFileSplit> {
-        private final ScanParser parser;
-
-        Reader(SourceReaderContext context, ScanParser parser) {
-            super(context);
-            this.parser = parser;
-        }
-
-        @Override
-        protected ScanRecord convert(RawLine line) {
-            return parser.parse(line.bytes, 0, line.length, line.partition, line.lineNumber);
-        }
     }
 
     /** How replay splits are checkpointed: the file and how many of its lines were read. */

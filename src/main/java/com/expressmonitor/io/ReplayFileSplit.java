@@ -70,8 +70,7 @@ public record ReplayFileSplit(String path, String name, long linesRead)
                 while (true) {
                     int len = readLine();
                     if (len < 0) {
-                        finished = true;
-                        in.close();
+                        close();
                         return false;
                     }
                     lineNumber++;
@@ -98,6 +97,19 @@ public record ReplayFileSplit(String path, String name, long linesRead)
             RawLine r = next;
             next = null;
             return r;
+        }
+
+        /** Closes the file (also done when the last line has been read). */
+        public void close() {
+            finished = true;
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // nothing left to read from it anyway
+                }
+                in = null;
+            }
         }
 
         /** Reads one line into the buffer; returns its length without the newline, or -1 at the end of the file. */

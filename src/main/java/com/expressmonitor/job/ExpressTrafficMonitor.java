@@ -122,7 +122,7 @@ public final class ExpressTrafficMonitor {
         } catch (RuntimeException e) {
             throw new ConfigException("generator", "seed and parcels must be whole numbers and day a date yyyy-MM-dd");
         }
-        return new ScanInput(new GeneratorSource(settings, NetworkModel.from(config), config.zoneOffsetSeconds(), parser), true,
+        return new ScanInput(new GeneratorSource(settings, NetworkModel.from(config), config.zoneOffsetSeconds(), parser), false,
                 "Generator " + settings.day(), "source-generator");
     }
 

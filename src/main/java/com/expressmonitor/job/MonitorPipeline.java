@@ -13,7 +13,6 @@ import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanRecord;
 import com.expressmonitor.parcel.ParcelTracker;
 
-import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -66,18 +65,15 @@ public final class MonitorPipeline {
     }
 
     /**
-     * Event time comes from valid records only: a rejected record must not move a partition's watermark. Watermarks
-     * stay one millisecond behind the lateness bound, so a record that is not late is never behind the watermark.
+     * Watermarks per input partition (the strategy goes into {@code fromSource}), from valid records only: a
+     * rejected record must not move a partition's watermark. They stay one millisecond behind the lateness bound, so
+     * a record that is not late is never behind the watermark.
      */
     static WatermarkStrategy<ScanRecord> watermarks(MonitorConfig config, ScanInput input) {
-        SerializableTimestampAssigner<ScanRecord> eventTime =
-                (r, previous) -> r.event != null ? r.event.eventTime() : Long.MIN_VALUE;
-        if (!input.watermarksWhileReading()) {
-            return WatermarkStrategy.<ScanRecord>noWatermarks().withTimestampAssigner(eventTime);
-        }
         WatermarkStrategy<ScanRecord> strategy = WatermarkStrategy
                 .<ScanRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.outOfOrdernessMillis()))
-                .withTimestampAssigner(eventTime);
-        return config.idlenessMillis() > 0 ? strategy.withIdleness(Duration.ofMillis(config.idlenessMillis())) : strategy;
+                .withTimestampAssigner((r, previous) -> r.event != null ? r.event.eventTime() : Long.MIN_VALUE);
+        return input.partitionsMayIdle() && config.idlenessMillis() > 0
+                ? strategy.withIdleness(Duration.ofMillis(config.idlenessMillis())) : strategy;
     }
 }

@@ -5,11 +5,11 @@ import com.expressmonitor.event.ScanRecord;
 import org.apache.flink.api.connector.source.Source;
 
 /**
- * A source of scan records and how its watermarks are made.
+ * A source of scan records and whether its partitions may fall silent.
  *
- * @param watermarksWhileReading true for unbounded sources (watermarks follow each partition's event times);
- *     false for a file replay, whose windows all close when it has been read, so that partitions read one after
- *     another by the same reader do not make each other late
+ * @param partitionsMayIdle true for Kafka, whose partitions can go quiet: after {@code watermark.idleness} a silent
+ *     partition stops holding windows open. False for replays and the generator, which read every partition to its
+ *     end without pause, so that no partition is ever passed over by the watermark.
  * @param uid stable operator id of the source, for savepoint compatibility
  */
-public record ScanInput(Source<ScanRecord, ?, ?> source, boolean watermarksWhileReading, String name, String uid) {}
+public record ScanInput(Source<ScanRecord, ?, ?> source, boolean partitionsMayIdle, String name, String uid) {}

@@ -30,7 +30,7 @@ class DemoITCase {
         MonitorConfig config = ConfigLoader.loadResource(ExpressTrafficMonitor.DEMO_CONFIG, Map.of());
         ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> PipelineRun.NOW);
         Result r = PipelineRun.run(config, new ScanInput(new GeneratorSource(GeneratorSettings.DEMO,
-                NetworkModel.from(config), config.zoneOffsetSeconds(), parser), true, "demo", "source-generator"), 2);
+                NetworkModel.from(config), config.zoneOffsetSeconds(), parser), false, "demo", "source-generator"), 2);
 
         List<String> pinghu = r.alerts().stream()
                 .filter(a -> a.contains("\"alertId\":\"330482/SORTING_CENTER/BACKLOG/"))

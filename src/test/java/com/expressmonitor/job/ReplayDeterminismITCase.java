@@ -95,7 +95,7 @@ class ReplayDeterminismITCase {
         }
         ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> PipelineRun.NOW);
         Result streamed = PipelineRun.run(config,
-                new ScanInput(new GeneratorSource(settings, NetworkModel.demo(), config.zoneOffsetSeconds(), parser), true, "gen", "gen"), 2);
+                new ScanInput(new GeneratorSource(settings, NetworkModel.demo(), config.zoneOffsetSeconds(), parser), false, "gen", "gen"), 2);
         Result replayed = PipelineRun.replay(config, feed.toString(), 2);
 
         assertThat(streamed.metrics()).hasSizeGreaterThan(300).isEqualTo(replayed.metrics());
