@@ -11,8 +11,8 @@ import org.apache.flink.core.io.InputStatus;
 import java.util.Iterator;
 
 /**
- * Reads iterator splits (replay files, generator shares) one after another and turns each element into a
- * {@link ScanRecord}. Unlike Flink's base reader it accepts splits with nothing in them (an empty or blank file).
+ * Reads iterator splits (the generator's shares) one after another and turns each element into a
+ * {@link ScanRecord}. Unlike Flink's base reader it accepts splits with nothing in them.
  */
 public abstract class ScanSplitReader<E, I extends Iterator<E>, S extends IteratorSourceSplit<E, I>>
         extends IteratorSourceReaderBase<E, ScanRecord, I, S> {
