@@ -22,6 +22,25 @@ public record ScanEvent(
             return c;
         }
         c = Integer.compare(a.scanType.ordinal(), b.scanType.ordinal());
-        return c != 0 ? c : a.eventId.compareTo(b.eventId);
+        return c != 0 ? c : compareCodePoints(a.eventId, b.eventId);
+    }
+
+    /**
+     * Compares by Unicode code points, not UTF-16 units ({@link String#compareTo}), which order characters beyond
+     * U+FFFF before U+E000..U+FFFF.
+     */
+    static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+                    return Integer.compare(a.codePointAt(i), b.codePointAt(i));
+                }
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
     }
 }

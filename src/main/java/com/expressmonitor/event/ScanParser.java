@@ -73,6 +73,11 @@ public final class ScanParser implements Serializable {
             return reject(RejectReason.MALFORMED_JSON, "record is not UTF-8 text (" + where + ")",
                     bytes, off, len, partition, position);
         }
+        if (len >= 3 && bytes[off] == (byte) 0xEF && bytes[off + 1] == (byte) 0xBB && bytes[off + 2] == (byte) 0xBF) {
+            // A byte order mark is not JSON text (RFC 8259 section 8.1); strict parsers reject it.
+            return reject(RejectReason.MALFORMED_JSON, "record starts with a byte order mark (" + partition + position + ")",
+                    bytes, off, len, partition, position);
+        }
         // Values seen per field: the JSON token type and the text (strings) or number (integers).
         JsonToken[] tokens = new JsonToken[FIELD_NAMES.length];
         String[] texts = new String[FIELD_NAMES.length];

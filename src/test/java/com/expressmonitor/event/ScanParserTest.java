@@ -70,6 +70,24 @@ class ScanParserTest {
         assertThat(Utf8.rawText(r.raw)).isEqualTo(java.util.Base64.getEncoder().encodeToString(bytes));
     }
 
+    @Test
+    void aByteOrderMarkIsNotJson() {
+        ScanRecord r = parse("\uFEFF" + VALID);
+        assertThat(r.reason).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(r.detail).isEqualTo("record starts with a byte order mark (file:feed.jsonl:7)");
+    }
+
+    @Test
+    void eventIdsOrderByCodePoint() {
+        ScanEvent replacement = new ScanEvent("\uFFFD", "W", ScanType.ARRIVED, "F", FacilityType.STATION, "110101", null, 1);
+        ScanEvent emoji = new ScanEvent("\uD83D\uDE00", "W", ScanType.ARRIVED, "F", FacilityType.STATION, "110101", null, 1);
+        ScanEvent ascii = new ScanEvent("z", "W", ScanType.ARRIVED, "F", FacilityType.STATION, "110101", null, 1);
+        assertThat(ScanEvent.compareForApplication(replacement, emoji)).isNegative();
+        assertThat(ScanEvent.compareForApplication(emoji, replacement)).isPositive();
+        assertThat(ScanEvent.compareForApplication(ascii, replacement)).isNegative();
+        assertThat(ScanEvent.compareForApplication(ascii, ascii)).isZero();
+    }
+
     @ParameterizedTest
     @CsvSource({"eventId", "waybillNo", "scanType", "facilityId", "eventTime"})
     void missingRequiredField(String field) {
