@@ -381,9 +381,8 @@ public final class ConfigLoader {
                 : requireFallback(key + ".yellow", fallback).yellow();
         double red = n.hasNonNull("red") ? nonNegative(key + ".red", number((ObjectNode) n, key + ".red", "red"))
                 : requireFallback(key + ".red", fallback).red();
-        if (yellow > red) {
-            throw new ConfigException(key, "yellow (" + yellow + ") is above red (" + red + ")");
-        }
+        // yellow above red is allowed: a district may override one level only, and SPEC's rule (the highest level
+        // whose threshold is reached) still decides every case.
         return new LevelThresholds(yellow, red);
     }
 

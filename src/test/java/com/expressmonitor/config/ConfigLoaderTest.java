@@ -106,7 +106,6 @@ class ConfigLoaderTest {
         "sla.STATION                  | 1w              | sla.STATION",
         "alerts.hysteresis            | 1.5             | alerts.hysteresis",
         "alerts.hysteresis            | lots            | alerts.hysteresis",
-        "alerts.defaults.STATION.backlog.yellow | 5000  | alerts.defaults.STATION.backlog",
         "alerts.defaults.STATION.backlog.red    | -3    | alerts.defaults.STATION.backlog.red",
         "alerts.defaults.STATION.backlag.red    | 3     | alerts.defaults.STATION.backlag",
         "kafka.starting-offsets       | newest          | kafka.starting-offsets",
@@ -119,6 +118,12 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("configuration key '" + named + "'")
                 .extracting(e -> ((ConfigException) e).key()).isEqualTo(named);
+    }
+
+    @Test
+    void aLevelOverriddenAlonePastTheOtherIsAccepted() {
+        MonitorConfig c = ConfigLoader.load(null, Map.of("alerts.defaults.STATION.backlog.yellow", "5000"));
+        assertThat(c.thresholds("110101", FacilityType.STATION).backlog()).isEqualTo(new LevelThresholds(5000, 2000));
     }
 
     @Test
