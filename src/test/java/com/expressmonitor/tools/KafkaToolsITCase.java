@@ -49,6 +49,22 @@ class KafkaToolsITCase {
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
+    /** New topics reach the broker's metadata a moment after creation; a busy machine makes that moment longer. */
+    private static Map<String, TopicDescription> describeWhenKnown(Admin admin, List<String> names) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     @Test
     void createsTheFiveTopicsOnceAndLeavesExistingOnesAlone() throws Exception {
         String[] a = args("--kafka.topics.scan-events", "t.in", "--kafka.topics.district-metrics", "t.metrics",
@@ -57,8 +73,8 @@ class KafkaToolsITCase {
         CreateTopics.main(a);
         CreateTopics.main(a); // again: nothing to do, no failure
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            Map<String, TopicDescription> topics = admin.describeTopics(
-                    List.of("t.in", "t.metrics", "t.alerts", "t.dead", "t.late")).allTopicNames().get();
+            Map<String, TopicDescription> topics = describeWhenKnown(admin,
+                    List.of("t.in", "t.metrics", "t.alerts", "t.dead", "t.late"));
             assertThat(topics).hasSize(5);
             assertThat(topics.values()).allMatch(t -> t.partitions().size() == 3);
         }
