@@ -45,6 +45,8 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     private transient Counter countedMetric;
     private transient Counter duplicatesMetric;
     private transient Counter abandonedMetric;
+    /** Parcels whose state this subtask holds (up and down as state is created and cleared; not restored). */
+    private transient Counter parcelsMetric;
 
     public ParcelTracker(MonitorConfig config) {
         this.windowSize = config.windowSizeMillis();
@@ -65,6 +67,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         countedMetric = group.counter("scansCounted");
         duplicatesMetric = group.counter("duplicates");
         abandonedMetric = group.counter("staysAbandoned");
+        parcelsMetric = group.counter("parcelsInState");
     }
 
     @Override
@@ -72,6 +75,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         ParcelState s = state.value();
         if (s == null) {
             s = new ParcelState();
+            parcelsMetric.inc();
         }
         insertInOrder(s.pending, event);
         schedule(s, ctx.timerService(), event.eventTime());
@@ -88,6 +92,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         advance(s, time, out);
         if (s.isEmpty()) {
             state.clear();
+            parcelsMetric.dec();
             return;
         }
         long next = Math.min(s.pending.isEmpty() ? Long.MAX_VALUE : s.pending.get(0).eventTime(),
