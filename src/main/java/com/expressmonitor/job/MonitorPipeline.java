@@ -12,9 +12,11 @@ import com.expressmonitor.event.ScanClassifier;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanRecord;
 import com.expressmonitor.parcel.ParcelTracker;
+import com.expressmonitor.parcel.ParcelTrackerOperator;
 
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -40,7 +42,8 @@ public final class MonitorPipeline {
 
         DataStream<DistrictDelta> deltas = onTime
                 .keyBy(ScanEvent::waybillNo)
-                .process(new ParcelTracker(config))
+                .transform("Track parcel stays", TypeInformation.of(DistrictDelta.class),
+                        new ParcelTrackerOperator(new ParcelTracker(config)))
                 .uid("parcel-tracker")
                 .name("Track parcel stays");
 
