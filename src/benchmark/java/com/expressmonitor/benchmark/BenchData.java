@@ -35,6 +35,17 @@ public final class BenchData {
 
     private BenchData() {}
 
+    /** Keeps about {@code events} records in all, the first ones of each split. */
+    static void limit(long events) {
+        long perSplit = events / splits.length;
+        for (int i = 0; i < splits.length; i++) {
+            Split s = splits[i];
+            if (s.size() > perSplit) {
+                splits[i] = new Split(s.bytes, Arrays.copyOf(s.offsets, (int) perSplit + 1));
+            }
+        }
+    }
+
     static long totalRecords() {
         long n = 0;
         for (Split s : splits) {

@@ -37,11 +37,11 @@ public class CapturingReporter implements MetricReporter, MetricReporterFactory 
         METRICS.remove(group.getMetricIdentifier(name));
     }
 
-    /** Sum over every metric whose identifier ends with {@code suffix} (counters and numeric gauges). */
-    static double sum(String suffix) {
+    /** Sum over the metrics whose identifier contains {@code part} and ends with {@code suffix}. */
+    static double sum(String part, String suffix) {
         double total = 0;
         for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
-            if (!e.getKey().endsWith(suffix)) {
+            if (!e.getKey().endsWith(suffix) || !e.getKey().contains(part)) {
                 continue;
             }
             Metric m = e.getValue();

@@ -61,7 +61,14 @@ public final class MonitorBenchmark {
                     BenchData.totalBytes() >> 20, (System.nanoTime() - t0) / 1e9, data);
             return;
         }
+        if (a.containsKey("summary")) {
+            Summary.print(Path.of(a.get("summary")));
+            return;
+        }
         BenchData.splits = BenchData.load(data);
+        if (a.containsKey("limit")) {
+            BenchData.limit(Long.parseLong(a.get("limit")));
+        }
         Map<String, Object> result = run(a);
         String json = toJson(result);
         System.out.println("RESULT " + json);
@@ -134,6 +141,9 @@ public final class MonitorBenchmark {
         long wall0 = System.nanoTime();
         env.execute("Monitor benchmark (" + job + ", " + backend + ")");
         long wall1 = System.nanoTime();
+        if (Boolean.parseBoolean(a.getOrDefault("threads", "false"))) {
+            printThreadCpu();
+        }
         long cpu1 = os.getProcessCpuTime();
         sampler.stop = true;
         sampler.join();
@@ -205,6 +215,7 @@ public final class MonitorBenchmark {
         private final Path checkpoints;
         volatile boolean stop;
         private double bestRocksBytes;
+        private double bestParcelCfBytes;
         private double rocksParcels;
         private long lastCheckpoint = -1;
         private long checkpointBytes;
@@ -230,11 +241,20 @@ public final class MonitorBenchmark {
         }
 
         private void sample() throws IOException {
-            double parcels = CapturingReporter.sum(".parcelsInState");
-            double live = CapturingReporter.sum(".estimate-live-data-size")
-                    + CapturingReporter.sum(".cur-size-all-mem-tables");
-            if (parcels > 0 && live > bestRocksBytes) {
+            double parcels = CapturingReporter.sum("", ".parcelsInState");
+            if (Boolean.getBoolean("benchmark.debugMetrics")) {
+                CapturingReporter.METRICS.keySet().stream().filter(k -> k.contains("rocksdb") || k.contains("parcels"))
+                        .limit(20).forEach(System.out::println);
+            }
+            // The parcel tracker's column families: the parcel state and (with RocksDB timers) its timers.
+            double live = CapturingReporter.sum("Track parcel stays", "rocksdb_estimate-live-data-size")
+                    + CapturingReporter.sum("Track parcel stays", "rocksdb_cur-size-all-mem-tables");
+            double parcelOnly = CapturingReporter.sum("Track parcel stays", "parcel.rocksdb_estimate-live-data-size")
+                    + CapturingReporter.sum("Track parcel stays", "parcel.rocksdb_cur-size-all-mem-tables");
+            // The last sample with the most parcels alive (RocksDB's figures lag by up to the 5 s view update).
+            if (parcels > 0 && live > 0 && parcels >= rocksParcels) {
                 bestRocksBytes = live;
+                bestParcelCfBytes = parcelOnly;
                 rocksParcels = parcels;
             }
             Optional<Path> latest;
@@ -248,13 +268,10 @@ public final class MonitorBenchmark {
                 if (n != lastCheckpoint) {
                     lastCheckpoint = n;
                     completedCheckpoints++;
-                    long size = 0;
-                    try (Stream<Path> files = Files.walk(latest.get())) {
-                        for (Path f : (Iterable<Path>) files::iterator) {
-                            if (Files.isRegularFile(f)) {
-                                size += Files.size(f);
-                            }
-                        }
+                    long size = sizeOf(latest.get());
+                    Path shared = latest.get().resolveSibling("shared");
+                    if (Files.isDirectory(shared)) {
+                        size += sizeOf(shared); // incremental checkpoints: the SST files they refer to
                     }
                     if (size > checkpointBytes && parcels > 0) {
                         checkpointBytes = size;
@@ -262,6 +279,18 @@ public final class MonitorBenchmark {
                     }
                 }
             }
+        }
+
+        private static long sizeOf(Path dir) throws IOException {
+            long size = 0;
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(f)) {
+                        size += Files.size(f);
+                    }
+                }
+            }
+            return size;
         }
 
         void report(Map<String, Object> r) {
@@ -275,8 +304,24 @@ public final class MonitorBenchmark {
                 r.put("rocksdbLiveMB", round(bestRocksBytes / 1048576.0, 1));
                 r.put("rocksdbParcels", Math.round(rocksParcels));
                 r.put("rocksdbBytesPerParcel", round(bestRocksBytes / rocksParcels, 1));
+                r.put("rocksdbParcelStateBytesPerParcel", round(bestParcelCfBytes / rocksParcels, 1));
             }
         }
+    }
+
+    /** CPU seconds of the busiest threads still alive (task threads of the finished job may be gone). */
+    private static void printThreadCpu() {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<String, Double> byName = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            var info = threads.getThreadInfo(id);
+            long cpu = threads.getThreadCpuTime(id);
+            if (info != null && cpu > 0) {
+                byName.merge(info.getThreadName().replaceAll("[0-9]+", "N"), cpu / 1e9, Double::sum);
+            }
+        }
+        byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %6.1f s  %s%n", e.getValue(), e.getKey()));
     }
 
     static long peakRssKb() {

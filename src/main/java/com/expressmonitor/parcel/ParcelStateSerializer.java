@@ -9,6 +9,7 @@ import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
@@ -32,6 +33,9 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
     private static final int HAS_TIMER = 8;
     private static final int HAS_PENDING = 16;
     private static final int HAS_SEEN = 32;
+
+    private static final ThreadLocal<DataOutputSerializer> SCRATCH =
+            ThreadLocal.withInitial(() -> new DataOutputSerializer(256));
 
     private static final ScanType[] SCAN_TYPES = ScanType.values();
     private static final FacilityType[] FACILITY_TYPES = FacilityType.values();
@@ -72,7 +76,10 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
     }
 
     @Override
-    public void serialize(ParcelState s, DataOutputView out) throws IOException {
+    public void serialize(ParcelState s, DataOutputView view) throws IOException {
+        // Built in a per-thread scratch buffer and written in one call: byte-by-byte writes to the view cost more.
+        DataOutputSerializer out = SCRATCH.get();
+        out.clear();
         int flags = (s.stayKey != null ? HAS_STAY : 0) | (s.lastScan != NONE ? HAS_LAST_SCAN : 0)
                 | (s.deliveredAt != NONE ? HAS_DELIVERED : 0) | (s.timer != NONE ? HAS_TIMER : 0)
                 | (!s.pending.isEmpty() ? HAS_PENDING : 0) | (s.seen.length > 0 ? HAS_SEEN : 0);
@@ -115,6 +122,7 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
                 out.writeLong(e.eventTime());
             }
         }
+        view.write(out.getSharedBuffer(), 0, out.length());
     }
 
     @Override
