@@ -10,6 +10,7 @@ import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.district.DistrictMetricsFunction;
 import com.expressmonitor.event.ScanClassifier;
 import com.expressmonitor.event.ScanEvent;
+import com.expressmonitor.event.ScanEventSerializer;
 import com.expressmonitor.event.ScanRecord;
 import com.expressmonitor.parcel.ParcelTracker;
 import com.expressmonitor.parcel.ParcelTrackerOperator;
@@ -36,7 +37,7 @@ public final class MonitorPipeline {
                 .uid(input.uid());
 
         SingleOutputStreamOperator<ScanEvent> onTime = records
-                .process(new ScanClassifier(config.outOfOrdernessMillis()))
+                .process(new ScanClassifier(config.outOfOrdernessMillis()), ScanEventSerializer.TYPE)
                 .uid("classify-scans")
                 .name("Classify scans: dead letter, late, on time");
 
