@@ -221,6 +221,7 @@ public final class MonitorBenchmark {
         private long checkpointBytes;
         private double checkpointParcels;
         private int completedCheckpoints;
+        private final List<Double> perCheckpoint = new ArrayList<>();
 
         Sampler(Path checkpoints) {
             super("benchmark-sampler");
@@ -273,6 +274,9 @@ public final class MonitorBenchmark {
                     if (Files.isDirectory(shared)) {
                         size += sizeOf(shared); // incremental checkpoints: the SST files they refer to
                     }
+                    if (parcels > 0) {
+                        perCheckpoint.add(round(size / parcels, 1));
+                    }
                     if (size > checkpointBytes && parcels > 0) {
                         checkpointBytes = size;
                         checkpointParcels = parcels;
@@ -299,6 +303,7 @@ public final class MonitorBenchmark {
                 r.put("checkpointMB", round(checkpointBytes / 1048576.0, 1));
                 r.put("parcelsAtCheckpoint", Math.round(checkpointParcels));
                 r.put("checkpointBytesPerParcel", round(checkpointBytes / checkpointParcels, 1));
+                r.put("checkpointBytesPerParcelSeries", perCheckpoint.toString());
             }
             if (rocksParcels > 0) {
                 r.put("rocksdbLiveMB", round(bestRocksBytes / 1048576.0, 1));
