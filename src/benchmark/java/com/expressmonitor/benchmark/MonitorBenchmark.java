@@ -39,11 +39,15 @@ import java.util.stream.Stream;
  *   MonitorBenchmark --generate PARCELS --data FILE [--splits 2] [--seed 11]
  *   MonitorBenchmark --data FILE [--job pipeline|sql] [--backend rocksdb|hashmap] [--parallelism 2] [--rate 0]
  *                    [--checkpoint-interval 10s] [--minibatch false] [--two-phase false] [--label NAME]
- *                    [--results FILE]
+ *                    [--results FILE] [--limit EVENTS] [--warmup-seconds 10] [--cooldown-seconds 3]
+ *                    [--threads false] [--flink.KEY VALUE ...] [--monitor.KEY VALUE ...]
+ *   MonitorBenchmark --summary RESULTS_FILE
  * </pre>
  *
  * One configuration per JVM, so that peak RSS (VmHWM) belongs to that configuration. {@code --rate} limits the
- * sources to that many events per second in total (0: as fast as possible).
+ * sources to that many events per second in total (0: as fast as possible). {@code --flink.KEY} sets a Flink option,
+ * {@code --monitor.KEY} a key of the job's configuration (over the built-in defaults). The number of splits of the
+ * data file should equal the parallelism (one input partition per source subtask).
  */
 public final class MonitorBenchmark {
     private MonitorBenchmark() {}
