@@ -29,8 +29,28 @@ public class DistrictDelta {
         this.windowEnd = windowEnd;
     }
 
+    /** Keys already built, per facility type: a key is needed for every change, and there are few districts. */
+    @SuppressWarnings("unchecked")
+    private static final java.util.concurrent.ConcurrentHashMap<String, String>[] KEYS =
+            new java.util.concurrent.ConcurrentHashMap[FacilityType.values().length];
+
+    static {
+        for (int i = 0; i < KEYS.length; i++) {
+            KEYS[i] = new java.util.concurrent.ConcurrentHashMap<>();
+        }
+    }
+    private static final int MAX_CACHED_KEYS = 20_000;
+
     public static String key(String district, FacilityType type) {
-        return district + '/' + type.name();
+        java.util.concurrent.ConcurrentHashMap<String, String> keys = KEYS[type.ordinal()];
+        String key = keys.get(district);
+        if (key == null) {
+            key = district + '/' + type.name();
+            if (keys.size() < MAX_CACHED_KEYS) {
+                keys.putIfAbsent(district, key);
+            }
+        }
+        return key;
     }
 
     public static String districtOf(String key) {

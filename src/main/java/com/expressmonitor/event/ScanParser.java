@@ -68,9 +68,8 @@ public final class ScanParser implements Serializable {
 
     /** Parses and validates {@code bytes[off, off+len)}; the returned record owns a copy of the bytes when rejected. */
     public ScanRecord parse(byte[] bytes, int off, int len, String partition, long position) {
-        String where = partition + position;
         if (!Utf8.isValid(bytes, off, len)) {
-            return reject(RejectReason.MALFORMED_JSON, "record is not UTF-8 text (" + where + ")",
+            return reject(RejectReason.MALFORMED_JSON, "record is not UTF-8 text (" + partition + position + ")",
                     bytes, off, len, partition, position);
         }
         if (len >= 3 && bytes[off] == (byte) 0xEF && bytes[off + 1] == (byte) 0xBB && bytes[off + 2] == (byte) 0xBF) {
@@ -85,7 +84,7 @@ public final class ScanParser implements Serializable {
         boolean bigInteger = false;
         try (JsonParser p = JSON.createParser(bytes, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return reject(RejectReason.MALFORMED_JSON, "record is not a JSON object (" + where + ")",
+                return reject(RejectReason.MALFORMED_JSON, "record is not a JSON object (" + partition + position + ")",
                         bytes, off, len, partition, position);
             }
             JsonToken t;
@@ -117,17 +116,17 @@ public final class ScanParser implements Serializable {
                 }
             }
             if (p.nextToken() != null) {
-                return reject(RejectReason.MALFORMED_JSON, "record has content after the JSON object (" + where + ")",
+                return reject(RejectReason.MALFORMED_JSON, "record has content after the JSON object (" + partition + position + ")",
                         bytes, off, len, partition, position);
             }
         } catch (IOException | RuntimeException e) {
-            return reject(RejectReason.MALFORMED_JSON, "record is not valid JSON: " + describe(e) + " (" + where + ")",
+            return reject(RejectReason.MALFORMED_JSON, "record is not valid JSON: " + describe(e) + " (" + partition + position + ")",
                     bytes, off, len, partition, position);
         }
 
         for (int field : REQUIRED) {
             if (tokens[field] == null) {
-                return reject(RejectReason.MISSING_FIELD, "field '" + FIELD_NAMES[field] + "' is missing (" + where + ")",
+                return reject(RejectReason.MISSING_FIELD, "field '" + FIELD_NAMES[field] + "' is missing (" + partition + position + ")",
                         bytes, off, len, partition, position);
             }
         }
@@ -200,13 +199,13 @@ public final class ScanParser implements Serializable {
                 String missing = facilityType == null && district == null ? "facilityType and districtCode"
                         : facilityType == null ? "facilityType" : "districtCode";
                 return reject(RejectReason.UNKNOWN_FACILITY, "facility '" + facilityId + "' has no " + missing
-                        + " in the record or the facility registry (" + where + ")", bytes, off, len, partition, position);
+                        + " in the record or the facility registry (" + partition + position + ")", bytes, off, len, partition, position);
             }
         }
 
         if (outOfRange || eventTime < MIN_EVENT_TIME || eventTime > clock.nowMillis() + maxFutureMillis) {
             return reject(RejectReason.TIMESTAMP_OUT_OF_RANGE, "field 'eventTime' value " + quote(texts[F_EVENT_TIME])
-                    + " is before 2000-01-01T00:00:00Z or later than now plus validation.max-future (" + where + ")",
+                    + " is before 2000-01-01T00:00:00Z or later than now plus validation.max-future (" + partition + position + ")",
                     bytes, off, len, partition, position);
         }
         return ScanRecord.valid(new ScanEvent(eventId, waybill, scanType, facilityId, facilityType, district, carrier,

@@ -10,10 +10,13 @@ import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.district.DistrictMetricsFunction;
 import com.expressmonitor.event.ScanClassifier;
 import com.expressmonitor.event.ScanEvent;
+import com.expressmonitor.event.ScanEventSerializer;
 import com.expressmonitor.event.ScanRecord;
 import com.expressmonitor.parcel.ParcelTracker;
+import com.expressmonitor.parcel.ParcelTrackerOperator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,13 +36,14 @@ public final class MonitorPipeline {
                 .uid(input.uid());
 
         SingleOutputStreamOperator<ScanEvent> onTime = records
-                .process(new ScanClassifier(config.outOfOrdernessMillis()))
+                .process(new ScanClassifier(config.outOfOrdernessMillis()), ScanEventSerializer.TYPE)
                 .uid("classify-scans")
                 .name("Classify scans: dead letter, late, on time");
 
         DataStream<DistrictDelta> deltas = onTime
                 .keyBy(ScanEvent::waybillNo)
-                .process(new ParcelTracker(config))
+                .transform("Track parcel stays", TypeInformation.of(DistrictDelta.class),
+                        new ParcelTrackerOperator(new ParcelTracker(config)))
                 .uid("parcel-tracker")
                 .name("Track parcel stays");
 

@@ -11,9 +11,11 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -45,6 +47,8 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     private transient Counter countedMetric;
     private transient Counter duplicatesMetric;
     private transient Counter abandonedMetric;
+    /** Parcels whose state this subtask holds (up and down as state is created and cleared; not restored). */
+    private transient Counter parcelsMetric;
 
     public ParcelTracker(MonitorConfig config) {
         this.windowSize = config.windowSizeMillis();
@@ -56,7 +60,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("parcel", ParcelState.class));
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("parcel", ParcelStateSerializer.INSTANCE));
         countedAcc = new LongCounter();
         duplicatesAcc = new LongCounter();
         getRuntimeContext().addAccumulator(ACC_COUNTED, countedAcc);
@@ -65,34 +69,70 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         countedMetric = group.counter("scansCounted");
         duplicatesMetric = group.counter("duplicates");
         abandonedMetric = group.counter("staysAbandoned");
+        parcelsMetric = group.counter("parcelsInState");
     }
 
     @Override
     public void processElement(ScanEvent event, Context ctx, Collector<DistrictDelta> out) throws Exception {
-        ParcelState s = state.value();
-        if (s == null) {
-            s = new ParcelState();
-        }
-        insertInOrder(s.pending, event);
-        schedule(s, ctx.timerService(), event.eventTime());
-        state.update(s);
+        hold(event, ctx.timerService());
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<DistrictDelta> out) throws Exception {
+        fire(time, ctx.timerService(), out);
+    }
+
+    /** Keeps a scan in the parcel's state until the watermark passes it, with a timer at its time. */
+    void hold(ScanEvent event, TimerService timers) throws IOException {
+        ParcelState s = state.value();
+        if (s == null) {
+            s = new ParcelState();
+            parcelsMetric.inc();
+        }
+        insertInOrder(s.pending, event);
+        schedule(s, timers, event.eventTime());
+        state.update(s);
+    }
+
+    /**
+     * Applies a scan that the watermark has already passed (the buffering operator's path): everything of the
+     * parcel due up to the scan's time, in order, then the scan; one state read and one write, and a timer only
+     * when the parcel's next abandonment or expiry comes earlier than the one already set.
+     */
+    void applyPassed(ScanEvent event, TimerService timers, Collector<DistrictDelta> out) throws IOException {
+        ParcelState s = state.value();
+        if (s == null) {
+            s = new ParcelState();
+            parcelsMetric.inc();
+        }
+        insertInOrder(s.pending, event);
+        advance(s, event.eventTime(), out);
+        settle(s, timers);
+    }
+
+    /** The parcel's timer: applies what is due at {@code time} and sets the next timer, or drops the state. */
+    void fire(long time, TimerService timers, Collector<DistrictDelta> out) throws IOException {
         ParcelState s = state.value();
         if (s == null) {
             return;
         }
         s.timer = NONE;
         advance(s, time, out);
+        settle(s, timers);
+    }
+
+    private void settle(ParcelState s, TimerService timers) throws IOException {
         if (s.isEmpty()) {
+            if (s.timer != NONE) {
+                timers.deleteEventTimeTimer(s.timer);
+            }
             state.clear();
+            parcelsMetric.dec();
             return;
         }
         long next = Math.min(s.pending.isEmpty() ? Long.MAX_VALUE : s.pending.get(0).eventTime(),
                 Math.min(abandonAt(s), expiresAt(s)));
-        schedule(s, ctx.timerService(), next);
+        schedule(s, timers, next);
         state.update(s);
     }
 
@@ -245,7 +285,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         return LocalTimes.windowEnd(open + sla[type.ordinal()] - 1, windowSize, zoneOffsetSeconds);
     }
 
-    private static void schedule(ParcelState s, org.apache.flink.streaming.api.TimerService timers, long time) {
+    private static void schedule(ParcelState s, TimerService timers, long time) {
         if (s.timer == NONE || time < s.timer) {
             if (s.timer != NONE) {
                 timers.deleteEventTimeTimer(s.timer);

@@ -1,0 +1,412 @@
+package com.expressmonitor.benchmark;
+
+import com.expressmonitor.alert.Alert;
+import com.expressmonitor.config.ConfigLoader;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.district.DistrictMetrics;
+import com.expressmonitor.event.DeadLetter;
+import com.expressmonitor.event.LateEvent;
+import com.expressmonitor.event.ScanParser;
+import com.expressmonitor.job.MonitorPipeline;
+import com.expressmonitor.job.Outputs;
+import com.expressmonitor.job.ScanInput;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Throughput, CPU, latency, memory and state-size benchmark of the monitoring job on an embedded mini cluster.
+ *
+ * <pre>
+ *   MonitorBenchmark --generate PARCELS --data FILE [--splits 2] [--seed 11]
+ *   MonitorBenchmark --data FILE [--job pipeline|sql] [--backend rocksdb|hashmap] [--parallelism 2] [--rate 0]
+ *                    [--checkpoint-interval 10s] [--minibatch false] [--two-phase false] [--label NAME]
+ *                    [--results FILE] [--limit EVENTS] [--warmup-seconds 10] [--cooldown-seconds 3]
+ *                    [--threads false] [--flink.KEY VALUE ...] [--monitor.KEY VALUE ...]
+ *   MonitorBenchmark --summary RESULTS_FILE
+ * </pre>
+ *
+ * One configuration per JVM, so that peak RSS (VmHWM) belongs to that configuration. {@code --rate} limits the
+ * sources to that many events per second in total (0: as fast as possible). {@code --flink.KEY} sets a Flink option,
+ * {@code --monitor.KEY} a key of the job's configuration (over the built-in defaults). The number of splits of the
+ * data file should equal the parallelism (one input partition per source subtask).
+ */
+public final class MonitorBenchmark {
+    private MonitorBenchmark() {}
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = parse(argv);
+        Path data = Path.of(a.getOrDefault("data", "target/benchmark/scans.bin"));
+        if (a.containsKey("generate")) {
+            Files.createDirectories(data.toAbsolutePath().getParent());
+            long t0 = System.nanoTime();
+            BenchData.generate(data, Long.parseLong(a.get("generate")), Long.parseLong(a.getOrDefault("seed", "11")),
+                    Integer.parseInt(a.getOrDefault("splits", "2")));
+            BenchData.splits = BenchData.load(data);
+            System.out.printf(Locale.ROOT, "generated %,d records (%,d MB) in %.1f s into %s%n", BenchData.totalRecords(),
+                    BenchData.totalBytes() >> 20, (System.nanoTime() - t0) / 1e9, data);
+            return;
+        }
+        if (a.containsKey("summary")) {
+            Summary.print(Path.of(a.get("summary")));
+            return;
+        }
+        BenchData.splits = BenchData.load(data);
+        if (a.containsKey("limit")) {
+            BenchData.limit(Long.parseLong(a.get("limit")));
+        }
+        Map<String, Object> result = run(a);
+        String json = toJson(result);
+        System.out.println("RESULT " + json);
+        if (a.containsKey("results")) {
+            Files.writeString(Path.of(a.get("results")), json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+        System.exit(0);
+    }
+
+    static Map<String, Object> run(Map<String, String> a) throws Exception {
+        String job = a.getOrDefault("job", "pipeline");
+        String backend = a.getOrDefault("backend", "rocksdb");
+        int parallelism = Integer.parseInt(a.getOrDefault("parallelism", "2"));
+        double rate = Double.parseDouble(a.getOrDefault("rate", "0"));
+        String interval = a.getOrDefault("checkpoint-interval", "10s");
+        Path checkpoints = Files.createTempDirectory("monitor-benchmark-chk");
+
+        Map<String, String> overrides = new HashMap<>();
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            if (e.getKey().startsWith("monitor.")) {
+                overrides.put(e.getKey().substring("monitor.".length()), e.getValue());
+            }
+        }
+        MonitorConfig config = ConfigLoader.loadResource("/express-monitor-defaults.yaml", overrides);
+
+        Configuration flink = new Configuration();
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("pipeline.generic-types", "false");
+        options.put("state.backend.type", backend);
+        options.put("state.backend.rocksdb.timer-service.factory", "HEAP");
+        options.put("execution.checkpointing.interval", interval);
+        options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+        options.put("metrics.reporter.capture.factory.class", CapturingReporter.class.getName());
+        options.put("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
+        options.put("state.backend.rocksdb.metrics.total-sst-files-size", "true");
+        options.put("state.backend.rocksdb.metrics.cur-size-all-mem-tables", "true");
+        options.put("state.backend.rocksdb.metrics.estimate-num-keys", "true");
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            if (e.getKey().startsWith("flink.")) {
+                options.put(e.getKey().substring("flink.".length()), e.getValue());
+            }
+        }
+        options.forEach(flink::setString);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(parallelism);
+
+        // The generated day lies at a fixed date; "now" for validation is the end of the following day.
+        long now = java.time.LocalDate.parse(BenchData.DAY).plusDays(2).toEpochDay() * 86_400_000L;
+        ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> now);
+        MemorySource source = new MemorySource(parser, rate, config.outOfOrdernessMillis(), config.windowSizeMillis(),
+                BenchData.splits.length);
+        MemorySource.reset();
+        LatencySink.ARRIVALS.clear();
+
+        if (job.equals("pipeline")) {
+            Outputs outputs = new Outputs(new LatencySink<DistrictMetrics>(DistrictMetrics::windowEnd),
+                    new LatencySink<Alert>(Alert::windowEnd), new DiscardingSink<DeadLetter>(),
+                    new DiscardingSink<LateEvent>());
+            MonitorPipeline.build(env, config, new ScanInput(source, true, "Memory", "source-memory"), outputs);
+        } else {
+            SqlBaseline.build(env, config, source, Boolean.parseBoolean(a.getOrDefault("minibatch", "false")),
+                    Boolean.parseBoolean(a.getOrDefault("two-phase", "false")));
+        }
+
+        Sampler sampler = new Sampler(checkpoints);
+        sampler.start();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        env.execute("Monitor benchmark (" + job + ", " + backend + ")");
+        long wall1 = System.nanoTime();
+        if (Boolean.parseBoolean(a.getOrDefault("threads", "false"))) {
+            printThreadCpu();
+        }
+        long cpu1 = os.getProcessCpuTime();
+        sampler.stop = true;
+        sampler.join();
+
+        long records = MemorySource.RECORDS.get();
+        double seconds = (wall1 - MemorySource.FIRST_RECORD.get()) / 1e9;
+        double cpuSeconds = (cpu1 - cpu0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("label", a.getOrDefault("label", job + "-" + backend));
+        r.put("job", job);
+        r.put("backend", backend);
+        r.put("parallelism", parallelism);
+        r.put("rateLimit", rate);
+        if (job.equals("sql")) {
+            r.put("minibatch", Boolean.parseBoolean(a.getOrDefault("minibatch", "false")));
+            r.put("twoPhase", Boolean.parseBoolean(a.getOrDefault("two-phase", "false")));
+        }
+        r.put("events", records);
+        r.put("seconds", round(seconds, 2));
+        r.put("jobWallSeconds", round((wall1 - wall0) / 1e9, 2));
+        r.put("eventsPerSecond", Math.round(records / seconds));
+        r.put("cpuSeconds", round(cpuSeconds, 1));
+        r.put("eventsPerCpuSecond", Math.round(records / cpuSeconds));
+        r.put("outputs", LatencySink.COUNT.get());
+        latency(r, "", 0, 0);
+        // Steady state: without the windows whose end passed in the first seconds (JIT warm-up, and the quiet night
+        // hours passing in a burst) or in the last seconds of input (the end of a bounded input expires every
+        // parcel at once under the final watermark, which a stream never does).
+        latency(r, "Steady", (long) (Double.parseDouble(a.getOrDefault("warmup-seconds", "10")) * 1e9),
+                (long) (Double.parseDouble(a.getOrDefault("cooldown-seconds", "3")) * 1e9));
+        r.put("peakRssMB", peakRssKb() / 1024);
+        r.put("inputDataMB", BenchData.totalBytes() >> 20);
+        r.put("heapMaxMB", Runtime.getRuntime().maxMemory() >> 20);
+        sampler.report(r);
+        deleteQuietly(checkpoints);
+        return r;
+    }
+
+    /** p50/p99 from the moment every split's watermark passed a window end to a record of that window at a sink. */
+    private static void latency(Map<String, Object> r, String suffix, long warmupNanos, long cooldownNanos) {
+        Map<Long, Long> passed = new HashMap<>();
+        MemorySource.WATERMARK_PASSED.forEach((end, times) -> {
+            long max = 0;
+            for (long t : times) {
+                if (t == 0) {
+                    return; // some split never got there while reading: the window closed at end of input
+                }
+                max = Math.max(max, t);
+            }
+            passed.put(end, max);
+        });
+        List<Long> lat = new ArrayList<>();
+        long atEnd = 0;
+        long from = MemorySource.FIRST_RECORD.get() + warmupNanos;
+        long until = cooldownNanos == 0 ? Long.MAX_VALUE : MemorySource.LAST_RECORD.get() - cooldownNanos;
+        for (long[] arrival : LatencySink.ARRIVALS) {
+            Long p = passed.get(arrival[0]);
+            if (p == null) {
+                atEnd++;
+            } else if (p >= from && p <= until) {
+                lat.add(arrival[1] - p);
+            }
+        }
+        if (Boolean.getBoolean("benchmark.debugLatency") && suffix.isEmpty()) {
+            Map<Long, long[]> perWindow = new java.util.TreeMap<>();
+            for (long[] arrival : LatencySink.ARRIVALS) {
+                Long p = passed.get(arrival[0]);
+                if (p != null) {
+                    long[] w = perWindow.computeIfAbsent(arrival[0], k -> new long[] {p, 0, 0});
+                    w[1] = Math.max(w[1], arrival[1] - p);
+                    w[2]++;
+                }
+            }
+            perWindow.forEach((end, w) -> {
+                if (w[1] > 700_000_000L) {
+                    System.out.printf(Locale.ROOT, "slow window %s at +%.2f s: %d ms, %d records%n",
+                            java.time.Instant.ofEpochMilli(end), (w[0] - MemorySource.FIRST_RECORD.get()) / 1e9,
+                            w[1] / 1_000_000, w[2]);
+                }
+            });
+        }
+        lat.sort(Comparator.naturalOrder());
+        r.put("latencySamples" + suffix, lat.size());
+        if (suffix.isEmpty()) {
+            r.put("outputsAtEndOfInput", atEnd);
+        }
+        if (!lat.isEmpty()) {
+            r.put("latencyP50ms" + suffix, round(lat.get(lat.size() / 2) / 1e6, 1));
+            r.put("latencyP99ms" + suffix, round(lat.get(Math.min(lat.size() - 1, (int) (lat.size() * 0.99))) / 1e6, 1));
+            r.put("latencyMaxMs" + suffix, round(lat.get(lat.size() - 1) / 1e6, 1));
+        }
+    }
+
+    /** Samples state size and live parcels while the job runs. */
+    static final class Sampler extends Thread {
+        private final Path checkpoints;
+        volatile boolean stop;
+        private double bestRocksBytes;
+        private double bestParcelCfBytes;
+        private double rocksParcels;
+        private long lastCheckpoint = -1;
+        private long checkpointBytes;
+        private double checkpointParcels;
+        private int completedCheckpoints;
+        private final List<Double> perCheckpoint = new ArrayList<>();
+
+        Sampler(Path checkpoints) {
+            super("benchmark-sampler");
+            setDaemon(true);
+            this.checkpoints = checkpoints;
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                try {
+                    Thread.sleep(250);
+                    sample();
+                } catch (Exception e) {
+                    // keep sampling
+                }
+            }
+        }
+
+        private void sample() throws IOException {
+            double parcels = CapturingReporter.sum("", ".parcelsInState");
+            if (Boolean.getBoolean("benchmark.debugMetrics")) {
+                CapturingReporter.METRICS.keySet().stream().filter(k -> k.contains("rocksdb") || k.contains("parcels"))
+                        .limit(20).forEach(System.out::println);
+            }
+            // The parcel tracker's column families: the parcel state and (with RocksDB timers) its timers.
+            double live = CapturingReporter.sum("Track parcel stays", "rocksdb_estimate-live-data-size")
+                    + CapturingReporter.sum("Track parcel stays", "rocksdb_cur-size-all-mem-tables");
+            double parcelOnly = CapturingReporter.sum("Track parcel stays", "parcel.rocksdb_estimate-live-data-size")
+                    + CapturingReporter.sum("Track parcel stays", "parcel.rocksdb_cur-size-all-mem-tables");
+            // The last sample with the most parcels alive (RocksDB's figures lag by up to the 5 s view update).
+            if (parcels > 0 && live > 0 && parcels >= rocksParcels) {
+                bestRocksBytes = live;
+                bestParcelCfBytes = parcelOnly;
+                rocksParcels = parcels;
+            }
+            Optional<Path> latest;
+            try (Stream<Path> dirs = Files.walk(checkpoints, 2)) {
+                latest = dirs.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                        .filter(p -> Files.exists(p.resolve("_metadata")))
+                        .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
+            }
+            if (latest.isPresent()) {
+                long n = Long.parseLong(latest.get().getFileName().toString().substring(4));
+                if (n != lastCheckpoint) {
+                    lastCheckpoint = n;
+                    completedCheckpoints++;
+                    long size = sizeOf(latest.get());
+                    Path shared = latest.get().resolveSibling("shared");
+                    if (Files.isDirectory(shared)) {
+                        size += sizeOf(shared); // incremental checkpoints: the SST files they refer to
+                    }
+                    if (parcels > 0) {
+                        perCheckpoint.add(round(size / parcels, 1));
+                    }
+                    if (size > checkpointBytes && parcels > 0) {
+                        checkpointBytes = size;
+                        checkpointParcels = parcels;
+                    }
+                }
+            }
+        }
+
+        private static long sizeOf(Path dir) throws IOException {
+            long size = 0;
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(f)) {
+                        size += Files.size(f);
+                    }
+                }
+            }
+            return size;
+        }
+
+        void report(Map<String, Object> r) {
+            r.put("checkpointsSeen", completedCheckpoints);
+            if (checkpointParcels > 0) {
+                r.put("checkpointMB", round(checkpointBytes / 1048576.0, 1));
+                r.put("parcelsAtCheckpoint", Math.round(checkpointParcels));
+                r.put("checkpointBytesPerParcel", round(checkpointBytes / checkpointParcels, 1));
+                r.put("checkpointBytesPerParcelSeries", perCheckpoint.toString());
+            }
+            if (rocksParcels > 0) {
+                r.put("rocksdbLiveMB", round(bestRocksBytes / 1048576.0, 1));
+                r.put("rocksdbParcels", Math.round(rocksParcels));
+                r.put("rocksdbBytesPerParcel", round(bestRocksBytes / rocksParcels, 1));
+                r.put("rocksdbParcelStateBytesPerParcel", round(bestParcelCfBytes / rocksParcels, 1));
+            }
+        }
+    }
+
+    /** CPU seconds of the busiest threads still alive (task threads of the finished job may be gone). */
+    private static void printThreadCpu() {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<String, Double> byName = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            var info = threads.getThreadInfo(id);
+            long cpu = threads.getThreadCpuTime(id);
+            if (info != null && cpu > 0) {
+                byName.merge(info.getThreadName().replaceAll("[0-9]+", "N"), cpu / 1e9, Double::sum);
+            }
+        }
+        byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %6.1f s  %s%n", e.getValue(), e.getKey()));
+    }
+
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private static Map<String, String> parse(String[] argv) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
+                throw new IllegalArgumentException("expected --key value pairs, got " + Arrays.toString(argv));
+            }
+            a.put(argv[i].substring(2), argv[++i]);
+        }
+        return a;
+    }
+
+    private static String toJson(Map<String, Object> r) {
+        StringBuilder b = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : r.entrySet()) {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            b.append('"').append(e.getKey()).append("\":");
+            Object v = e.getValue();
+            b.append(v instanceof String s ? "\"" + s + "\"" : String.valueOf(v));
+        }
+        return b.append('}').toString();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // temporary files only
+        }
+    }
+}

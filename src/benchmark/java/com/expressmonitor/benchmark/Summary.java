@@ -1,0 +1,55 @@
+package com.expressmonitor.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a results file of the benchmark as a table: per configuration the best and the median run. */
+final class Summary {
+    private Summary() {}
+
+    static void print(Path results) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, List<JsonNode>> byLabel = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(results)) {
+            if (!line.isBlank()) {
+                JsonNode n = json.readTree(line);
+                byLabel.computeIfAbsent(n.path("label").asText(), k -> new ArrayList<>()).add(n);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%-34s %4s %10s %10s %10s %8s %8s %10s %8s %10s %10s%n", "configuration", "runs",
+                "ev/s best", "ev/s med", "ev/CPU-s", "p50 ms", "p99 ms", "p99 steady", "RSS MB", "ckpt B/pcl",
+                "rocks B/pcl");
+        double pipeline = 0;
+        double sql = 0;
+        for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
+            List<JsonNode> runs = new ArrayList<>(e.getValue());
+            runs.sort((x, y) -> Long.compare(x.path("eventsPerSecond").asLong(), y.path("eventsPerSecond").asLong()));
+            JsonNode best = runs.get(runs.size() - 1);
+            JsonNode median = runs.get((runs.size() - 1) / 2); // the lower median of an even count
+            System.out.printf(Locale.ROOT, "%-34s %4d %10d %10d %10d %8s %8s %10s %8d %10s %10s%n", e.getKey(),
+                    runs.size(), best.path("eventsPerSecond").asLong(), median.path("eventsPerSecond").asLong(),
+                    median.path("eventsPerCpuSecond").asLong(), best.path("latencyP50ms").asText("-"),
+                    best.path("latencyP99ms").asText("-"), best.path("latencyP99msSteady").asText("-"),
+                    best.path("peakRssMB").asLong(),
+                    best.path("checkpointBytesPerParcel").asText("-"), best.path("rocksdbBytesPerParcel").asText("-"));
+            if (e.getKey().equals("pipeline-rocksdb-p2")) {
+                pipeline = best.path("eventsPerSecond").asDouble();
+            } else if (e.getKey().startsWith("sql-rocksdb")) {
+                sql = Math.max(sql, best.path("eventsPerSecond").asDouble());
+            }
+        }
+        if (pipeline > 0 && sql > 0) {
+            System.out.printf(Locale.ROOT, "pipeline / best Flink SQL setting (RocksDB, parallelism 2): %.1fx%n",
+                    pipeline / sql);
+        }
+    }
+}

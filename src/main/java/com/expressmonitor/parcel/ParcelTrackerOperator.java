@@ -1,0 +1,220 @@
+package com.expressmonitor.parcel;
+
+import com.expressmonitor.district.DistrictDelta;
+import com.expressmonitor.event.ScanEvent;
+
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs {@link ParcelTracker} with two savings on the per-scan path, and the same results.
+ *
+ * <p><b>Scans wait in memory, not in state.</b> A scan may be applied only once the watermark has passed its time.
+ * The plain function keeps it in the parcel's state with a timer at its time, which costs two state reads and
+ * writes and three timer operations per scan. Here scans wait in an in-memory buffer ordered by event time; when a
+ * watermark arrives, the passed ones are applied in event-time order, each with one state read and one write, before
+ * the parcels' own timers (abandonment, expiry) fire and before the watermark goes on. Those timers are set lazily:
+ * only when a parcel's next deadline comes earlier than the one already set (a later one is found when the timer
+ * fires). Before a checkpoint barrier the buffer is moved into the parcels' state with timers (the plain function's
+ * path), so a checkpoint holds every scan in keyed state and restores and rescales exactly.
+ *
+ * <p><b>Changes are summed before the district shuffle.</b> The changes to district figures are summed per (district
+ * and facility type, window) in memory and sent on just before each watermark and each checkpoint barrier. The
+ * window downstream sums them anyway, a change still reaches it before the watermark that closes its window, and
+ * only a handful of records per watermark cross the network instead of one or two per scan.
+ *
+ * <p>Any record the tracker sees has an event time after the last watermark it saw (the classifier sends later
+ * records to the late output), so applying a parcel's passed scans at a watermark gives the same order, the same
+ * decisions and the same window contents as applying each at its own timer.
+ */
+public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDelta, ParcelTracker>
+        implements OneInputStreamOperator<ScanEvent, DistrictDelta>, Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 1L;
+    /** Most scans kept waiting in memory per subtask; beyond that they wait in state as with the plain function. */
+    static final int MAX_WAITING = 200_000;
+
+    private transient TimerService timers;
+    /** Scans waiting for the watermark, by event-time second, each list in arrival order. */
+    private transient TreeMap<Long, ArrayList<ScanEvent>> waiting;
+    private transient long lastSecond;
+    private transient ArrayList<ScanEvent> lastBucket;
+    private transient int waitingCount;
+    private transient DeltaSums sums;
+
+    public ParcelTrackerOperator(ParcelTracker tracker) {
+        super(tracker);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        InternalTimerService<VoidNamespace> internal =
+                getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        timers = new SimpleTimerService(internal);
+        waiting = new TreeMap<>();
+        lastBucket = null;
+        sums = new DeltaSums();
+    }
+
+    @Override
+    public void processElement(StreamRecord<ScanEvent> element) throws Exception {
+        ScanEvent e = element.getValue();
+        long second = Math.floorDiv(e.eventTime(), 1000L);
+        if (lastBucket == null || second != lastSecond) {
+            lastBucket = waiting.computeIfAbsent(second, k -> new ArrayList<>());
+            lastSecond = second;
+        }
+        lastBucket.add(e);
+        if (++waitingCount >= MAX_WAITING) {
+            holdWaiting(); // no watermark for long (a replay reads everything first): keep memory bounded
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        applyPassed(mark.getTimestamp());
+        if (timeServiceManager != null) {
+            timeServiceManager.advanceWatermark(mark); // abandonment and expiry timers
+        }
+        sums.flush();
+        output.emitWatermark(mark);
+    }
+
+    /** Applies, in event-time order, every waiting scan at or before {@code watermark}. */
+    private void applyPassed(long watermark) throws Exception {
+        lastBucket = null;
+        if (waitingCount == 0) {
+            return;
+        }
+        List<ScanEvent> partial = null;
+        Iterator<Map.Entry<Long, ArrayList<ScanEvent>>> buckets = waiting.entrySet().iterator();
+        while (buckets.hasNext()) {
+            Map.Entry<Long, ArrayList<ScanEvent>> bucket = buckets.next();
+            long first = bucket.getKey() * 1000L;
+            if (first > watermark) {
+                break;
+            }
+            ArrayList<ScanEvent> scans = bucket.getValue();
+            if (first + 999 > watermark) {
+                // The watermark falls inside this second: apply the passed scans, keep the others waiting.
+                ArrayList<ScanEvent> later = new ArrayList<>();
+                partial = new ArrayList<>();
+                for (ScanEvent e : scans) {
+                    (e.eventTime() <= watermark ? partial : later).add(e);
+                }
+                if (later.isEmpty()) {
+                    buckets.remove();
+                } else {
+                    bucket.setValue(later);
+                }
+                scans = (ArrayList<ScanEvent>) partial;
+            } else {
+                buckets.remove();
+            }
+            waitingCount -= scans.size();
+            scans.sort(ScanEvent::compareForApplication);
+            for (ScanEvent e : scans) {
+                setCurrentKey(e.waybillNo());
+                userFunction.applyPassed(e, timers, sums);
+            }
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        userFunction.fire(timer.getTimestamp(), timers, sums);
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        holdWaiting(); // the checkpoint must hold the waiting scans
+        sums.flush();
+    }
+
+    /** Moves the waiting scans into their parcels' state, each with a timer at its time (the plain function's path). */
+    private void holdWaiting() throws Exception {
+        for (ArrayList<ScanEvent> scans : waiting.values()) {
+            for (ScanEvent e : scans) {
+                setCurrentKey(e.waybillNo());
+                userFunction.hold(e, timers);
+            }
+        }
+        waiting.clear();
+        lastBucket = null;
+        waitingCount = 0;
+    }
+
+    @Override
+    public void finish() throws Exception {
+        sums.flush();
+        super.finish();
+    }
+
+    /** Sums changes per (district and facility type, window end) until the next flush. */
+    private final class DeltaSums implements Collector<DistrictDelta> {
+        private final HashMap<String, ArrayList<DistrictDelta>> byKey = new HashMap<>();
+        private final StreamRecord<DistrictDelta> record = new StreamRecord<>(null);
+        private int size;
+
+        @Override
+        public void collect(DistrictDelta d) {
+            ArrayList<DistrictDelta> list = byKey.get(d.key);
+            if (list == null) {
+                list = new ArrayList<>(4);
+                byKey.put(d.key, list);
+            }
+            for (int i = 0; i < list.size(); i++) {
+                DistrictDelta sum = list.get(i);
+                if (sum.windowEnd == d.windowEnd) {
+                    sum.arrivals += d.arrivals;
+                    sum.departures += d.departures;
+                    sum.deliveries += d.deliveries;
+                    sum.exceptions += d.exceptions;
+                    sum.backlog += d.backlog;
+                    sum.stuck += d.stuck;
+                    return;
+                }
+            }
+            list.add(d);
+            size++;
+        }
+
+        void flush() {
+            if (size == 0) {
+                return;
+            }
+            for (ArrayList<DistrictDelta> list : byKey.values()) {
+                for (int i = 0; i < list.size(); i++) {
+                    DistrictDelta d = list.get(i);
+                    output.collect(record.replace(d, d.windowEnd - 1));
+                }
+                list.clear();
+            }
+            size = 0;
+        }
+
+        @Override
+        public void close() {}
+    }
+}

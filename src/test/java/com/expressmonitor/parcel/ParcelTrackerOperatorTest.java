@@ -1,0 +1,152 @@
+package com.expressmonitor.parcel;
+
+import static com.expressmonitor.event.FacilityType.SORTING_CENTER;
+import static com.expressmonitor.event.FacilityType.STATION;
+import static com.expressmonitor.event.ScanType.ARRIVED;
+import static com.expressmonitor.event.ScanType.COLLECTED;
+import static com.expressmonitor.event.ScanType.DELIVERED;
+import static com.expressmonitor.event.ScanType.DEPARTED;
+import static com.expressmonitor.event.ScanType.EXCEPTION;
+import static com.expressmonitor.event.ScanType.OUT_FOR_DELIVERY;
+import static com.expressmonitor.testing.Scans.at;
+import static com.expressmonitor.testing.Scans.scan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.expressmonitor.config.ConfigLoader;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.district.DistrictDelta;
+import com.expressmonitor.event.ScanEvent;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The buffering operator gives the same district changes, summed per window, as the plain function applying each
+ * scan at its own timer, also across a checkpoint taken while scans wait for the watermark.
+ */
+class ParcelTrackerOperatorTest {
+    private static final MonitorConfig CONFIG = ConfigLoader.load(null, Map.of("parcel.abandon-after", "2d",
+            "parcel.retention-after-delivery", "1d"));
+
+    /** A scan to send, or (scan == null) a watermark. */
+    private record Step(ScanEvent scan, long watermark) {}
+
+    private static Step s(String id, String waybill, com.expressmonitor.event.ScanType type, String facility,
+            com.expressmonitor.event.FacilityType ftype, String time) {
+        return new Step(scan(id, waybill, type, facility, ftype, "330482", time), 0);
+    }
+
+    private static Step w(String time) {
+        return new Step(null, at(time));
+    }
+
+    private static final List<Step> STEPS = List.of(
+            s("e2", "W1", ARRIVED, "SC1", SORTING_CENTER, "2026-11-11T10:00:30"),
+            s("e1", "W1", COLLECTED, "ST1", STATION, "2026-11-11T10:00:10"),
+            s("a", "W2", ARRIVED, "SC1", SORTING_CENTER, "2026-11-11T10:02"),
+            s("a", "W2", ARRIVED, "SC1", SORTING_CENTER, "2026-11-11T10:02"),
+            w("2026-11-11T10:01"),
+            s("e3", "W1", DEPARTED, "SC1", SORTING_CENTER, "2026-11-11T10:20"),
+            s("b", "W2", EXCEPTION, "SC1", SORTING_CENTER, "2026-11-11T10:03"),
+            s("x", "W3", ARRIVED, "ST2", STATION, "2026-11-11T10:04"),
+            w("2026-11-11T10:03"),
+            s("e4", "W1", ARRIVED, "ST9", STATION, "2026-11-11T12:00"),
+            s("y", "W3", DEPARTED, "ST2", STATION, "2026-11-11T10:30"),
+            s("e5", "W1", OUT_FOR_DELIVERY, "ST9", STATION, "2026-11-11T13:00"),
+            w("2026-11-11T10:25"),
+            s("e6", "W1", DELIVERED, "ST9", STATION, "2026-11-11T14:00"),
+            s("c", "W2", DEPARTED, "SC1", SORTING_CENTER, "2026-11-13T10:02"), // after abandonment at 10:02
+            w("2026-11-11T14:00"),
+            w("2026-11-13T10:02"),
+            s("e6", "W1", DELIVERED, "ST9", STATION, "2026-11-13T11:00"), // retention is over: counted again
+            w("2026-11-20T00:00"));
+
+    private static Map<String, String> run(OneInputStreamOperator<ScanEvent, DistrictDelta> operator,
+            int checkpointBeforeStep) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h = harness(operator);
+        h.open();
+        List<DistrictDelta> out = new ArrayList<>();
+        for (int i = 0; i < STEPS.size(); i++) {
+            if (i == checkpointBeforeStep) {
+                h.prepareSnapshotPreBarrier(1L); // as the task does before the barrier
+                OperatorSubtaskState snapshot = h.snapshot(1L, 1L);
+                out.addAll(h.extractOutputValues());
+                h.close();
+                h = harness(new ParcelTrackerOperator(new ParcelTracker(CONFIG)));
+                h.initializeState(snapshot);
+                h.open();
+            }
+            Step step = STEPS.get(i);
+            if (step.scan() != null) {
+                h.processElement(step.scan(), step.scan().eventTime());
+            } else {
+                h.processWatermark(step.watermark());
+            }
+        }
+        out.addAll(h.extractOutputValues());
+        h.close();
+        return sums(out);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> harness(
+            OneInputStreamOperator<ScanEvent, DistrictDelta> operator) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(operator, ScanEvent::waybillNo, Types.STRING);
+    }
+
+    private static Map<String, String> sums(List<DistrictDelta> deltas) {
+        Map<String, DistrictDelta> sums = new TreeMap<>();
+        for (DistrictDelta d : deltas) {
+            DistrictDelta sum = sums.computeIfAbsent(d.key + "@" + d.windowEnd, k -> new DistrictDelta(d.key, d.windowEnd));
+            sum.arrivals += d.arrivals;
+            sum.departures += d.departures;
+            sum.deliveries += d.deliveries;
+            sum.exceptions += d.exceptions;
+            sum.backlog += d.backlog;
+            sum.stuck += d.stuck;
+        }
+        Map<String, String> text = new TreeMap<>();
+        sums.forEach((k, v) -> text.put(k, v.toString()));
+        return text;
+    }
+
+    @Test
+    void sameSumsAsTheFunctionAtItsTimers() throws Exception {
+        Map<String, String> expected = run(new KeyedProcessOperator<>(new ParcelTracker(CONFIG)), -1);
+        assertThat(expected).hasSizeGreaterThan(5);
+        assertThat(run(new ParcelTrackerOperator(new ParcelTracker(CONFIG)), -1)).isEqualTo(expected);
+    }
+
+    @Test
+    void sameSumsAcrossACheckpointWhileScansWait() throws Exception {
+        Map<String, String> expected = run(new KeyedProcessOperator<>(new ParcelTracker(CONFIG)), -1);
+        for (int at = 1; at < STEPS.size(); at++) {
+            assertThat(run(new ParcelTrackerOperator(new ParcelTracker(CONFIG)), at)).as("checkpoint before step %d", at)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void sendsOneSumPerDistrictAndWindowPerWatermark() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h =
+                harness(new ParcelTrackerOperator(new ParcelTracker(CONFIG)));
+        h.open();
+        for (int i = 0; i < 20; i++) {
+            h.processElement(scan("a", "P" + i, ARRIVED, "SC1", SORTING_CENTER, "330482", "2026-11-11T08:01"), 0L);
+        }
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.processWatermark(at("2026-11-11T08:02"));
+        assertThat(h.extractOutputValues()).extracting(DistrictDelta::toString).containsExactlyInAnyOrder(
+                "330482/SORTING_CENTER@" + at("2026-11-11T08:05") + "{arr=20,dep=0,del=0,exc=0,backlog+20,stuck+0}",
+                "330482/SORTING_CENTER@" + at("2026-11-11T20:05") + "{arr=0,dep=0,del=0,exc=0,backlog+0,stuck+20}");
+        h.close();
+    }
+}
