@@ -15,12 +15,7 @@ public class DeltaSum implements AggregateFunction<DistrictDelta, DistrictDelta,
     public DistrictDelta add(DistrictDelta value, DistrictDelta acc) {
         acc.key = value.key;
         acc.windowEnd = value.windowEnd;
-        acc.arrivals += value.arrivals;
-        acc.departures += value.departures;
-        acc.deliveries += value.deliveries;
-        acc.exceptions += value.exceptions;
-        acc.backlog += value.backlog;
-        acc.stuck += value.stuck;
+        acc.add(value);
         return acc;
     }
 
@@ -31,7 +26,6 @@ public class DeltaSum implements AggregateFunction<DistrictDelta, DistrictDelta,
 
     @Override
     public DistrictDelta merge(DistrictDelta a, DistrictDelta b) {
-        DistrictDelta m = add(b, a);
-        return m;
+        return add(b, a);
     }
 }

@@ -61,6 +61,16 @@ public class DistrictDelta {
         return FacilityType.valueOf(key.substring(key.indexOf('/') + 1));
     }
 
+    /** Adds another change's counts to this one (same key and window). */
+    public void add(DistrictDelta other) {
+        arrivals += other.arrivals;
+        departures += other.departures;
+        deliveries += other.deliveries;
+        exceptions += other.exceptions;
+        backlog += other.backlog;
+        stuck += other.stuck;
+    }
+
     /** True when the window saw any scan activity, the condition for emitting its metrics. */
     public boolean hasActivity() {
         return arrivals + departures + deliveries + exceptions > 0;

@@ -187,12 +187,7 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
             for (int i = 0; i < list.size(); i++) {
                 DistrictDelta sum = list.get(i);
                 if (sum.windowEnd == d.windowEnd) {
-                    sum.arrivals += d.arrivals;
-                    sum.departures += d.departures;
-                    sum.deliveries += d.deliveries;
-                    sum.exceptions += d.exceptions;
-                    sum.backlog += d.backlog;
-                    sum.stuck += d.stuck;
+                    sum.add(d);
                     return;
                 }
             }

@@ -106,12 +106,7 @@ class ParcelTrackerOperatorTest {
         Map<String, DistrictDelta> sums = new TreeMap<>();
         for (DistrictDelta d : deltas) {
             DistrictDelta sum = sums.computeIfAbsent(d.key + "@" + d.windowEnd, k -> new DistrictDelta(d.key, d.windowEnd));
-            sum.arrivals += d.arrivals;
-            sum.departures += d.departures;
-            sum.deliveries += d.deliveries;
-            sum.exceptions += d.exceptions;
-            sum.backlog += d.backlog;
-            sum.stuck += d.stuck;
+            sum.add(d);
         }
         Map<String, String> text = new TreeMap<>();
         sums.forEach((k, v) -> text.put(k, v.toString()));
