@@ -109,6 +109,21 @@ class PipelineITCase {
     }
 
     @Test
+    void aLateRecordDoesNotMakeItsEventIdSeen() throws Exception {
+        Path input = dir.resolve("late-then-on-time.jsonl");
+        Files.writeString(input, String.join("\n",
+                scan("a", "L1", "ARRIVED", "ST-1", "STATION", "110101", "2026-11-10T12:00:00+08:00"),
+                scan("x", "L2", "ARRIVED", "ST-1", "STATION", "110101", "2026-11-10T09:00:00+08:00"),  // late
+                scan("x", "L2", "ARRIVED", "ST-1", "STATION", "110101", "2026-11-10T11:30:00+08:00"))); // counted
+        Result r = PipelineRun.replay(config(CONFIG), input.toString(), 2);
+        RunSummary s = r.summary();
+        assertThat(new long[] {s.input(), s.counted(), s.duplicates(), s.late()}).containsExactly(3, 2, 0, 1);
+        assertThat(r.metrics()).containsExactly(
+                metrics("110101", null, "STATION", "2026-11-10T11:00", "2026-11-10T12:00", 1, 0, 1, 0, null),
+                metrics("110101", null, "STATION", "2026-11-10T12:00", "2026-11-10T13:00", 1, 0, 2, 0, null));
+    }
+
+    @Test
     void oneDayWindowsStartAtLocalMidnight() throws Exception {
         Path input = dir.resolve("day.jsonl");
         Files.writeString(input, String.join("\n",
