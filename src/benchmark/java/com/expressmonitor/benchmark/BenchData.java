@@ -67,7 +67,7 @@ public final class BenchData {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
             out.writeInt(count);
             for (int i = 0; i < count; i++) {
-                TrafficSimulator sim = new TrafficSimulator(NetworkModel.china(), LocalDate.parse(DAY),
+                TrafficSimulator sim = new TrafficSimulator(NetworkModel.demo(), LocalDate.parse(DAY),
                         ZoneOffset.ofTotalSeconds(OFFSET_SECONDS), parcels, seed, i, count);
                 byte[] buf = new byte[1 << 24];
                 int[] offsets = new int[1 << 16];

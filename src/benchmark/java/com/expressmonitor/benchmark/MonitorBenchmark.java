@@ -132,7 +132,7 @@ public final class MonitorBenchmark {
             Outputs outputs = new Outputs(new LatencySink<DistrictMetrics>(DistrictMetrics::windowEnd),
                     new LatencySink<Alert>(Alert::windowEnd), new DiscardingSink<DeadLetter>(),
                     new DiscardingSink<LateEvent>());
-            MonitorPipeline.build(env, config, new ScanInput(source, true, "Memory", "source-memory"), outputs);
+            MonitorPipeline.build(env, config, new ScanInput(source, false, "Memory", "source-memory"), outputs);
         } else {
             SqlBaseline.build(env, config, source, Boolean.parseBoolean(a.getOrDefault("minibatch", "false")),
                     Boolean.parseBoolean(a.getOrDefault("two-phase", "false")));
