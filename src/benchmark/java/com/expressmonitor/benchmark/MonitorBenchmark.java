@@ -101,7 +101,7 @@ public final class MonitorBenchmark {
 
         Configuration flink = new Configuration();
         Map<String, String> options = new LinkedHashMap<>();
-        options.put("pipeline.generic-types", "false");
+        options.putAll(MonitorPipeline.flinkDefaults());
         options.put("state.backend.type", backend);
         options.put("state.backend.rocksdb.timer-service.factory", "HEAP");
         options.put("execution.checkpointing.interval", interval);

@@ -126,9 +126,10 @@ public final class ExpressTrafficMonitor {
                 "Generator " + settings.day(), "source-generator");
     }
 
-    /** Flink options from the {@code flink:} section, with generic (Kryo) types switched off. */
+    /** Flink options from the {@code flink:} section over the topology's defaults; generic types always off. */
     static Configuration flinkConfiguration(MonitorConfig config) {
-        Map<String, String> options = new HashMap<>(config.flink());
+        Map<String, String> options = new HashMap<>(MonitorPipeline.flinkDefaults());
+        options.putAll(config.flink());
         options.put("pipeline.generic-types", "false");
         return Configuration.fromMap(options);
     }

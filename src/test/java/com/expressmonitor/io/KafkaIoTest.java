@@ -153,7 +153,7 @@ class KafkaIoTest {
         // The job as it would be submitted: neither its configuration, its parameters nor its serialized
         // operators (the Kafka source and sinks included) hold the secret.
         Configuration flink = new Configuration();
-        flink.setString("pipeline.generic-types", "false");
+        MonitorPipeline.flinkDefaults().forEach(flink::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         KafkaIo.checkpointingDefaults(flink, config.flink());
         MonitorPipeline.build(env, config, new ScanInput(KafkaIo.source(config, parser()), true, "Kafka", "source-kafka"),

@@ -127,7 +127,7 @@ class KafkaPipelineITCase {
 
     private static StreamExecutionEnvironment kafkaJob(MonitorConfig config) {
         Configuration flink = new Configuration();
-        flink.setString("pipeline.generic-types", "false");
+        MonitorPipeline.flinkDefaults().forEach(flink::setString);
         flink.setString("execution.checkpointing.interval", "500ms");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(2);

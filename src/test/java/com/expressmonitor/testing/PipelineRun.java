@@ -42,7 +42,7 @@ public final class PipelineRun {
 
     public static Result run(MonitorConfig config, ScanInput input, int parallelism) throws Exception {
         Configuration flink = new Configuration();
-        flink.setString("pipeline.generic-types", "false");
+        MonitorPipeline.flinkDefaults().forEach(flink::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(parallelism);
         CollectingSink<DistrictMetrics> metrics = new CollectingSink<>();
