@@ -10,11 +10,10 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Wire form of a valid {@link ScanEvent} between the classifier and the parcel tracker: the scan's fields in a fixed
- * order, short ASCII strings as a length byte and their bytes, enums as one byte, no reflection. {@link ScanEvent}
+ * order, strings in {@link CompactBinary}'s form, enums as one byte, no reflection. {@link ScanEvent}
  * stays a Flink POJO; this serializer is used where the pipeline names {@link #TYPE}.
  */
 public final class ScanEventSerializer extends TypeSerializerSingleton<ScanEvent> {
@@ -53,28 +52,28 @@ public final class ScanEventSerializer extends TypeSerializerSingleton<ScanEvent
 
     @Override
     public void serialize(ScanEvent e, DataOutputView out) throws IOException {
-        writeString(out, e.eventId());
-        writeString(out, e.waybillNo());
+        CompactBinary.writeString(out, e.eventId());
+        CompactBinary.writeString(out, e.waybillNo());
         out.writeByte(e.scanType().ordinal());
-        writeString(out, e.facilityId());
+        CompactBinary.writeString(out, e.facilityId());
         out.writeByte(e.facilityType().ordinal());
-        writeString(out, e.districtCode());
+        CompactBinary.writeString(out, e.districtCode());
         out.writeBoolean(e.carrier() != null);
         if (e.carrier() != null) {
-            writeString(out, e.carrier());
+            CompactBinary.writeString(out, e.carrier());
         }
         out.writeLong(e.eventTime());
     }
 
     @Override
     public ScanEvent deserialize(DataInputView in) throws IOException {
-        String id = readString(in);
-        String waybill = readString(in);
+        String id = CompactBinary.readString(in);
+        String waybill = CompactBinary.readString(in);
         ScanType type = SCAN_TYPES[in.readUnsignedByte()];
-        String facility = readString(in);
+        String facility = CompactBinary.readString(in);
         FacilityType facilityType = FACILITY_TYPES[in.readUnsignedByte()];
-        String district = readString(in);
-        String carrier = in.readBoolean() ? readString(in) : null;
+        String district = CompactBinary.readString(in);
+        String carrier = in.readBoolean() ? CompactBinary.readString(in) : null;
         return new ScanEvent(id, waybill, type, facility, facilityType, district, carrier, in.readLong());
     }
 
@@ -98,43 +97,6 @@ public final class ScanEventSerializer extends TypeSerializerSingleton<ScanEvent
         public Snapshot() {
             super(() -> INSTANCE);
         }
-    }
-
-    /** ASCII strings up to 127 characters: one length byte and the bytes; others: a marker, then UTF-8. */
-    private static void writeString(DataOutputView out, String s) throws IOException {
-        int n = s.length();
-        if (n < 128) {
-            byte[] b = new byte[n + 1];
-            b[0] = (byte) n;
-            int i = 0;
-            for (; i < n; i++) {
-                char c = s.charAt(i);
-                if (c >= 0x80) {
-                    break;
-                }
-                b[i + 1] = (byte) c;
-            }
-            if (i == n) {
-                out.write(b);
-                return;
-            }
-        }
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.writeByte(0x80);
-        out.writeInt(utf8.length);
-        out.write(utf8);
-    }
-
-    private static String readString(DataInputView in) throws IOException {
-        int n = in.readUnsignedByte();
-        if (n < 128) {
-            byte[] b = new byte[n];
-            in.readFully(b);
-            return new String(b, StandardCharsets.ISO_8859_1);
-        }
-        byte[] utf8 = new byte[in.readInt()];
-        in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static final class Type extends TypeInformation<ScanEvent> {

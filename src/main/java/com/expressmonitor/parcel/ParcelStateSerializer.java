@@ -1,6 +1,7 @@
 package com.expressmonitor.parcel;
 
 import com.expressmonitor.district.DistrictDelta;
+import com.expressmonitor.event.CompactBinary;
 import com.expressmonitor.event.FacilityType;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanType;
@@ -13,7 +14,6 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 
 /**
@@ -89,35 +89,35 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
             out.writeLong(s.lastScan);
         }
         if (s.deliveredAt != NONE) {
-            writeVarLong(out, s.deliveredAt - base);
+            CompactBinary.writeVarLong(out, s.deliveredAt - base);
         }
         if (s.timer != NONE) {
-            writeVarLong(out, s.timer - base);
+            CompactBinary.writeVarLong(out, s.timer - base);
         }
         if (s.stayKey != null) {
-            writeVarLong(out, s.stayOpen - base);
+            CompactBinary.writeVarLong(out, s.stayOpen - base);
             out.writeByte(s.stayType.ordinal());
-            writeString(out, DistrictDelta.districtOf(s.stayKey));
-            writeString(out, s.stayFacility);
+            CompactBinary.writeString(out, DistrictDelta.districtOf(s.stayKey));
+            CompactBinary.writeString(out, s.stayFacility);
         }
         if (s.seen.length > 0) {
-            writeVarInt(out, s.seen.length);
+            CompactBinary.writeVarInt(out, s.seen.length);
             for (long h : s.seen) {
                 out.writeLong(h);
             }
         }
         if (!s.pending.isEmpty()) {
-            writeVarInt(out, s.pending.size());
+            CompactBinary.writeVarInt(out, s.pending.size());
             for (ScanEvent e : s.pending) {
-                writeString(out, e.eventId());
-                writeString(out, e.waybillNo());
+                CompactBinary.writeString(out, e.eventId());
+                CompactBinary.writeString(out, e.waybillNo());
                 out.writeByte(e.scanType().ordinal());
-                writeString(out, e.facilityId());
+                CompactBinary.writeString(out, e.facilityId());
                 out.writeByte(e.facilityType().ordinal());
-                writeString(out, e.districtCode());
+                CompactBinary.writeString(out, e.districtCode());
                 out.writeBoolean(e.carrier() != null);
                 if (e.carrier() != null) {
-                    writeString(out, e.carrier());
+                    CompactBinary.writeString(out, e.carrier());
                 }
                 out.writeLong(e.eventTime());
             }
@@ -135,34 +135,34 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
             base = s.lastScan;
         }
         if ((flags & HAS_DELIVERED) != 0) {
-            s.deliveredAt = base + readVarLong(in);
+            s.deliveredAt = base + CompactBinary.readVarLong(in);
         }
         if ((flags & HAS_TIMER) != 0) {
-            s.timer = base + readVarLong(in);
+            s.timer = base + CompactBinary.readVarLong(in);
         }
         if ((flags & HAS_STAY) != 0) {
-            s.stayOpen = base + readVarLong(in);
+            s.stayOpen = base + CompactBinary.readVarLong(in);
             s.stayType = FACILITY_TYPES[in.readUnsignedByte()];
-            s.stayKey = DistrictDelta.key(readString(in), s.stayType);
-            s.stayFacility = readString(in);
+            s.stayKey = DistrictDelta.key(CompactBinary.readString(in), s.stayType);
+            s.stayFacility = CompactBinary.readString(in);
         }
         if ((flags & HAS_SEEN) != 0) {
-            long[] seen = new long[readVarInt(in)];
+            long[] seen = new long[CompactBinary.readVarInt(in)];
             for (int i = 0; i < seen.length; i++) {
                 seen[i] = in.readLong();
             }
             s.seen = seen;
         }
         if ((flags & HAS_PENDING) != 0) {
-            int n = readVarInt(in);
+            int n = CompactBinary.readVarInt(in);
             for (int i = 0; i < n; i++) {
-                String id = readString(in);
-                String waybill = readString(in);
+                String id = CompactBinary.readString(in);
+                String waybill = CompactBinary.readString(in);
                 ScanType type = SCAN_TYPES[in.readUnsignedByte()];
-                String facility = readString(in);
+                String facility = CompactBinary.readString(in);
                 FacilityType facilityType = FACILITY_TYPES[in.readUnsignedByte()];
-                String district = readString(in);
-                String carrier = in.readBoolean() ? readString(in) : null;
+                String district = CompactBinary.readString(in);
+                String carrier = in.readBoolean() ? CompactBinary.readString(in) : null;
                 s.pending.add(new ScanEvent(id, waybill, type, facility, facilityType, district, carrier, in.readLong()));
             }
         }
@@ -188,71 +188,6 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ParcelState> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-    }
-
-    private static void writeString(DataOutputView out, String s) throws IOException {
-        int n = s.length();
-        boolean ascii = true;
-        for (int i = 0; i < n && ascii; i++) {
-            ascii = s.charAt(i) < 0x80;
-        }
-        if (ascii) {
-            writeVarInt(out, n << 1);
-            for (int i = 0; i < n; i++) {
-                out.writeByte(s.charAt(i));
-            }
-        } else {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            writeVarInt(out, (b.length << 1) | 1);
-            out.write(b);
-        }
-    }
-
-    private static String readString(DataInputView in) throws IOException {
-        int h = readVarInt(in);
-        byte[] b = new byte[h >>> 1];
-        in.readFully(b);
-        return new String(b, (h & 1) == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-    }
-
-    private static void writeVarInt(DataOutputView out, int v) throws IOException {
-        while ((v & ~0x7F) != 0) {
-            out.writeByte((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.writeByte(v);
-    }
-
-    private static int readVarInt(DataInputView in) throws IOException {
-        int v = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = in.readUnsignedByte();
-            v |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-    }
-
-    /** Zig-zag, variable length: small differences of either sign take few bytes. */
-    private static void writeVarLong(DataOutputView out, long v) throws IOException {
-        long z = (v << 1) ^ (v >> 63);
-        while ((z & ~0x7FL) != 0) {
-            out.writeByte((int) ((z & 0x7F) | 0x80));
-            z >>>= 7;
-        }
-        out.writeByte((int) z);
-    }
-
-    private static long readVarLong(DataInputView in) throws IOException {
-        long z = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = in.readUnsignedByte();
-            z |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return (z >>> 1) ^ -(z & 1);
-            }
         }
     }
 }
