@@ -199,8 +199,8 @@ public final class ConfigLoader {
         ObjectNode alerts = object(root, "alerts");
         allowOnly(alerts, "alerts", Set.of("hysteresis", "defaults"));
         double hysteresis = number(alerts, "alerts.hysteresis", "hysteresis");
-        if (hysteresis < 0 || hysteresis >= 1) {
-            throw new ConfigException("alerts.hysteresis", "must be at least 0 and below 1, got " + hysteresis);
+        if (hysteresis < 0 || hysteresis > 1) {
+            throw new ConfigException("alerts.hysteresis", "must be between 0 and 1, got " + hysteresis);
         }
         ObjectNode defaults = object(alerts, "alerts.defaults", "defaults");
         allowOnly(defaults, "alerts.defaults", Set.of("SORTING_CENTER", "STATION"));
@@ -242,7 +242,7 @@ public final class ConfigLoader {
                     for (FacilityType t : FacilityType.values()) {
                         if (cap.hasNonNull(t.name())) {
                             String ck = k + ".capacity-per-hour." + t;
-                            capacity[t.ordinal()] = positiveNumber(ck, number((ObjectNode) cap, ck, t.name()));
+                            capacity[t.ordinal()] = nonNegative(ck, number((ObjectNode) cap, ck, t.name()));
                         }
                     }
                 }
@@ -283,7 +283,7 @@ public final class ConfigLoader {
                 String name = string((ObjectNode) s, k + ".name", "name");
                 String from = string((ObjectNode) s, k + ".from", "from");
                 String to = string((ObjectNode) s, k + ".to", "to");
-                double mult = positiveNumber(k + ".threshold-multiplier",
+                double mult = nonNegative(k + ".threshold-multiplier",
                         number((ObjectNode) s, k + ".threshold-multiplier", "threshold-multiplier"));
                 boolean yearlyFrom = isMonthDay(from);
                 boolean yearlyTo = isMonthDay(to);
@@ -487,13 +487,6 @@ public final class ConfigLoader {
     private static long positive(String key, long v) {
         if (v <= 0) {
             throw new ConfigException(key, "must be longer than 0");
-        }
-        return v;
-    }
-
-    private static double positiveNumber(String key, double v) {
-        if (!(v > 0)) {
-            throw new ConfigException(key, "must be above 0, got " + v);
         }
         return v;
     }

@@ -136,7 +136,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of())).hasMessageContaining("'peak-seasons[0]'");
         Files.writeString(yaml, "districts:\n  - {code: \"3304\"}\n");
         assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of())).hasMessageContaining("'districts[0].code'");
-        Files.writeString(yaml, "districts:\n  - {code: \"330482\", capacity-per-hour: {STATION: 0}}\n");
+        Files.writeString(yaml, "districts:\n  - {code: \"330482\", capacity-per-hour: {STATION: -1}}\n");
         assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
                 .hasMessageContaining("'districts[0].capacity-per-hour.STATION'");
         Files.writeString(yaml, "facilities: missing.csv\n");
