@@ -18,8 +18,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,18 +44,11 @@ class KafkaPipelineITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = TestCluster.twoSlots();
 
-    private static KafkaTestBroker kafka;
+    @RegisterExtension
+    static final KafkaTestBroker.PerClass KAFKA = new KafkaTestBroker.PerClass();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = KafkaTestBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
+    private static KafkaTestBroker kafka() {
+        return KAFKA.broker();
     }
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -100,7 +91,7 @@ class KafkaPipelineITCase {
 
     private static Map<String, String> overrides(String prefix, boolean bounded) {
         Map<String, String> o = new LinkedHashMap<>();
-        o.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        o.put("kafka.bootstrap-servers", kafka().bootstrapServers());
         o.put("kafka.group-id", prefix + "-monitor");
         o.put("kafka.starting-offsets", "committed");
         o.put("kafka.bounded", String.valueOf(bounded));
@@ -118,11 +109,11 @@ class KafkaPipelineITCase {
     }
 
     private static void createTopics(MonitorConfig config, int inputPartitions) throws Exception {
-        kafka.createTopic(config.kafka().scanEventsTopic(), inputPartitions);
-        kafka.createTopic(config.kafka().districtMetricsTopic(), 2);
-        kafka.createTopic(config.kafka().alertsTopic(), 1);
-        kafka.createTopic(config.kafka().deadLetterTopic(), 1);
-        kafka.createTopic(config.kafka().lateEventsTopic(), 1);
+        kafka().createTopic(config.kafka().scanEventsTopic(), inputPartitions);
+        kafka().createTopic(config.kafka().districtMetricsTopic(), 2);
+        kafka().createTopic(config.kafka().alertsTopic(), 1);
+        kafka().createTopic(config.kafka().deadLetterTopic(), 1);
+        kafka().createTopic(config.kafka().lateEventsTopic(), 1);
     }
 
     private static StreamExecutionEnvironment kafkaJob(MonitorConfig config) {
@@ -181,7 +172,7 @@ class KafkaPipelineITCase {
                 lineNumbers.add(i + 1);
             }
         }
-        List<Long> offsets = kafka.produce(config.kafka().scanEventsTopic(), records);
+        List<Long> offsets = kafka().produce(config.kafka().scanEventsTopic(), records);
         Map<String, String> fileToKafka = new HashMap<>();
         for (int i = 0; i < offsets.size(); i++) {
             fileToKafka.put("file:feed.jsonl:" + lineNumbers.get(i),
@@ -192,11 +183,11 @@ class KafkaPipelineITCase {
 
         OutputJson json = new OutputJson(config.zoneOffsetSeconds());
         KafkaSettingsView k = new KafkaSettingsView(config);
-        List<String> metrics = values(kafka.readCommitted(k.metrics, WAIT, r -> r.size() >= expected.metrics().size()));
-        List<String> alerts = values(kafka.readCommitted(k.alerts, WAIT, r -> r.size() >= expected.alerts().size()));
+        List<String> metrics = values(kafka().readCommitted(k.metrics, WAIT, r -> r.size() >= expected.metrics().size()));
+        List<String> alerts = values(kafka().readCommitted(k.alerts, WAIT, r -> r.size() >= expected.alerts().size()));
         List<ConsumerRecord<byte[], byte[]>> dead =
-                kafka.readCommitted(k.deadLetter, WAIT, r -> r.size() >= expected.deadLetters().size());
-        List<String> late = values(kafka.readCommitted(k.late, WAIT, r -> r.size() >= expected.lateEvents().size()));
+                kafka().readCommitted(k.deadLetter, WAIT, r -> r.size() >= expected.deadLetters().size());
+        List<String> late = values(kafka().readCommitted(k.late, WAIT, r -> r.size() >= expected.lateEvents().size()));
 
         // Exactly the same records, each exactly once (a duplicate or a lost record would change the lists).
         assertThat(metrics).containsExactlyElementsOf(expected.metrics());
@@ -231,11 +222,11 @@ class KafkaPipelineITCase {
         // both partitions move on to 08:30, so every window up to [08:25, 08:30) may close
         records.add(out(0, scan("a3", "P3", "ARRIVED", "SC-PH", "SORTING_CENTER", "330482", "08:33:00")));
         records.add(out(1, scan("b3", "P4", "ARRIVED", "ST-NH1", "STATION", "330402", "08:33:00")));
-        kafka.produce(config.kafka().scanEventsTopic(), records);
+        kafka().produce(config.kafka().scanEventsTopic(), records);
 
         JobClient job = kafkaJob(config).executeAsync("kafka idle partition");
         try {
-            List<String> metrics = values(kafka.readCommitted(config.kafka().districtMetricsTopic(), WAIT,
+            List<String> metrics = values(kafka().readCommitted(config.kafka().districtMetricsTopic(), WAIT,
                     r -> r.size() >= 4));
             assertThat(metrics).hasSize(4);
             assertThat(metrics).anyMatch(m -> m.contains("\"district\":\"330482\"") && m.contains("\"arrivals\":1")
@@ -267,11 +258,11 @@ class KafkaPipelineITCase {
         // after the bad ones: time moves on past the first window on both partitions
         records.add(out(0, scan("c4", "Q5", "ARRIVED", "SC-PH", "SORTING_CENTER", "330482", "10:20:00")));
         records.add(out(1, scan("c5", "Q6", "ARRIVED", "SC-PH", "SORTING_CENTER", "330482", "10:20:00")));
-        List<Long> offsets = kafka.produce(config.kafka().scanEventsTopic(), records);
+        List<Long> offsets = kafka().produce(config.kafka().scanEventsTopic(), records);
 
         JobClient job = kafkaJob(config).executeAsync("kafka bad records");
         try {
-            List<ConsumerRecord<byte[], byte[]>> dead = kafka.readCommitted(config.kafka().deadLetterTopic(), WAIT,
+            List<ConsumerRecord<byte[], byte[]>> dead = kafka().readCommitted(config.kafka().deadLetterTopic(), WAIT,
                     r -> r.size() >= 3);
             assertThat(dead).hasSize(3);
             String topic = config.kafka().scanEventsTopic();
@@ -295,7 +286,7 @@ class KafkaPipelineITCase {
             assertThat(header(badType, "dlq.detail")).contains("scanType").endsWith("(kafka:" + topic + "/0/" + offsets.get(3) + ")");
 
             // The job kept going: the window after the bad records closes with the good ones counted.
-            List<String> metrics = values(kafka.readCommitted(config.kafka().districtMetricsTopic(), WAIT,
+            List<String> metrics = values(kafka().readCommitted(config.kafka().districtMetricsTopic(), WAIT,
                     r -> !r.isEmpty()));
             assertThat(metrics).containsExactly("{\"district\":\"330482\",\"districtName\":\"平湖市\","
                     + "\"facilityType\":\"SORTING_CENTER\",\"windowStart\":\"2026-11-11T10:00:00+08:00\","

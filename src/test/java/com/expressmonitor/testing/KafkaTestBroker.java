@@ -1,5 +1,8 @@
 package com.expressmonitor.testing;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +31,27 @@ public final class KafkaTestBroker implements AutoCloseable {
 
     private KafkaTestBroker(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
+    }
+
+    /** One broker for a test class: {@code @RegisterExtension static final KafkaTestBroker.PerClass KAFKA = ...}. */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private KafkaTestBroker broker;
+
+        public KafkaTestBroker broker() {
+            return broker;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            broker = start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            if (broker != null) {
+                broker.close();
+            }
+        }
     }
 
     public static KafkaTestBroker start() throws Exception {

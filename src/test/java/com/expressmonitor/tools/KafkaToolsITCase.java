@@ -6,9 +6,8 @@ import com.expressmonitor.testing.KafkaTestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -23,22 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Kafka tools of jobs/ against a real broker: topic creation, file replay and generated traffic. */
 class KafkaToolsITCase {
-    private static KafkaTestBroker kafka;
+    @RegisterExtension
+    static final KafkaTestBroker.PerClass KAFKA = new KafkaTestBroker.PerClass();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = KafkaTestBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
+    private static KafkaTestBroker kafka() {
+        return KAFKA.broker();
     }
 
     private static String[] args(String... extra) {
-        String[] base = {"--kafka.bootstrap-servers", kafka.bootstrapServers()};
+        String[] base = {"--kafka.bootstrap-servers", kafka().bootstrapServers()};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -72,7 +64,7 @@ class KafkaToolsITCase {
                 "--kafka.topics.late-events", "t.late", "--partitions", "3");
         CreateTopics.main(a);
         CreateTopics.main(a); // again: nothing to do, no failure
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka().bootstrapServers()))) {
             Map<String, TopicDescription> topics = describeWhenKnown(admin,
                     List.of("t.in", "t.metrics", "t.alerts", "t.dead", "t.late"));
             assertThat(topics).hasSize(5);
@@ -82,7 +74,7 @@ class KafkaToolsITCase {
 
     @Test
     void replayWritesEveryNonBlankLineInOrderKeyedByWaybill(@TempDir Path tmp) throws Exception {
-        kafka.createTopic("replay.in", 1);
+        kafka().createTopic("replay.in", 1);
         Path file = tmp.resolve("scans.jsonl");
         String valid1 = "{\"eventId\":\"e1\",\"waybillNo\":\"W1\",\"scanType\":\"ARRIVED\"}";
         String valid2 = "{\"eventId\":\"e2\",\"waybillNo\":\"W2\",\"scanType\":\"DEPARTED\"}";
@@ -92,7 +84,7 @@ class KafkaToolsITCase {
         assertThat(ReplayToKafka.replay(file, "replay.in", a)).isEqualTo(4);
 
         List<ConsumerRecord<byte[], byte[]>> records =
-                kafka.readCommitted("replay.in", Duration.ofSeconds(30), r -> r.size() >= 4);
+                kafka().readCommitted("replay.in", Duration.ofSeconds(30), r -> r.size() >= 4);
         assertThat(records).extracting(r -> text(r.value()))
                 .containsExactly(valid1, "not json at all", valid2, "{\"waybillNo\":42}");
         assertThat(records).extracting(r -> text(r.key())).containsExactly("W1", null, "W2", null);
@@ -100,11 +92,11 @@ class KafkaToolsITCase {
 
     @Test
     void generatorWritesRealisticTrafficKeyedByWaybill() throws Exception {
-        kafka.createTopic("generated.in", 2);
+        kafka().createTopic("generated.in", 2);
         GenerateToKafka.main(args("--kafka.topics.scan-events", "generated.in", "--rate", "100000",
                 "--parcels", "400", "--day", "2026-11-11", "--max-events", "500"));
         List<ConsumerRecord<byte[], byte[]>> records =
-                kafka.readCommitted("generated.in", Duration.ofSeconds(30), r -> r.size() >= 500);
+                kafka().readCommitted("generated.in", Duration.ofSeconds(30), r -> r.size() >= 500);
         assertThat(records).hasSize(500);
         ScanParser parser = new ScanParser(Map.of(), Duration.ofDays(10_000).toMillis());
         long valid = records.stream().filter(r -> parser.parse(r.value(), "kafka:generated.in/0/", 0).isValid()).count();
