@@ -101,7 +101,7 @@ final class ReplayFileReader implements SourceReader<ScanRecord, ReplayFileSplit
         List<ReplayFileSplit> state = new ArrayList<>(toOpen);
         for (OpenFile f : files) {
             // The parsed head has not been emitted: a restored reader reads it again.
-            state.add(new ReplayFileSplit(f.split.path(), f.split.name(), f.headLine - 1));
+            state.add(f.split.after(f.headLine - 1));
         }
         return state;
     }

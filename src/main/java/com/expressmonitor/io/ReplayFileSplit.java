@@ -1,6 +1,6 @@
 package com.expressmonitor.io;
 
-import org.apache.flink.api.connector.source.lib.util.IteratorSourceSplit;
+import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -18,21 +18,21 @@ import java.util.NoSuchElementException;
  * @param name the file name used in {@code file:NAME:LINE} sources
  */
 public record ReplayFileSplit(String path, String name, long linesRead)
-        implements IteratorSourceSplit<RawLine, ReplayFileSplit.LineIterator>, java.io.Serializable {
+        implements SourceSplit, java.io.Serializable {
 
     @Override
     public String splitId() {
         return path;
     }
 
-    @Override
+    /** Opens the file (lazily, on the first read) past the lines already read. */
     public LineIterator getIterator() {
         return new LineIterator(this);
     }
 
-    @Override
-    public IteratorSourceSplit<RawLine, LineIterator> getUpdatedSplitForIterator(LineIterator iterator) {
-        return new ReplayFileSplit(path, name, iterator.lineNumber);
+    /** The same file, to be resumed after its first {@code lines} lines (a checkpoint's position). */
+    public ReplayFileSplit after(long lines) {
+        return new ReplayFileSplit(path, name, lines);
     }
 
     /** Reads the file's lines as bytes, skipping blank ones, counting every line for the line numbers. */

@@ -4,7 +4,7 @@ import com.expressmonitor.district.DistrictDelta;
 import com.expressmonitor.event.CompactBinary;
 import com.expressmonitor.event.FacilityType;
 import com.expressmonitor.event.ScanEvent;
-import com.expressmonitor.event.ScanType;
+import com.expressmonitor.event.ScanEventSerializer;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -37,7 +37,6 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
     private static final ThreadLocal<DataOutputSerializer> SCRATCH =
             ThreadLocal.withInitial(() -> new DataOutputSerializer(256));
 
-    private static final ScanType[] SCAN_TYPES = ScanType.values();
     private static final FacilityType[] FACILITY_TYPES = FacilityType.values();
 
     @Override
@@ -109,17 +108,7 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
         if (!s.pending.isEmpty()) {
             CompactBinary.writeVarInt(out, s.pending.size());
             for (ScanEvent e : s.pending) {
-                CompactBinary.writeString(out, e.eventId());
-                CompactBinary.writeString(out, e.waybillNo());
-                out.writeByte(e.scanType().ordinal());
-                CompactBinary.writeString(out, e.facilityId());
-                out.writeByte(e.facilityType().ordinal());
-                CompactBinary.writeString(out, e.districtCode());
-                out.writeBoolean(e.carrier() != null);
-                if (e.carrier() != null) {
-                    CompactBinary.writeString(out, e.carrier());
-                }
-                out.writeLong(e.eventTime());
+                ScanEventSerializer.INSTANCE.serialize(e, out);
             }
         }
         view.write(out.getSharedBuffer(), 0, out.length());
@@ -156,14 +145,7 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
         if ((flags & HAS_PENDING) != 0) {
             int n = CompactBinary.readVarInt(in);
             for (int i = 0; i < n; i++) {
-                String id = CompactBinary.readString(in);
-                String waybill = CompactBinary.readString(in);
-                ScanType type = SCAN_TYPES[in.readUnsignedByte()];
-                String facility = CompactBinary.readString(in);
-                FacilityType facilityType = FACILITY_TYPES[in.readUnsignedByte()];
-                String district = CompactBinary.readString(in);
-                String carrier = in.readBoolean() ? CompactBinary.readString(in) : null;
-                s.pending.add(new ScanEvent(id, waybill, type, facility, facilityType, district, carrier, in.readLong()));
+                s.pending.add(ScanEventSerializer.INSTANCE.deserialize(in));
             }
         }
         return s;

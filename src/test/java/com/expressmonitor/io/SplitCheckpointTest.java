@@ -28,7 +28,7 @@ class SplitCheckpointTest {
         assertThat(text(b)).isEqualTo("b");
         assertThat(b.lineNumber).isEqualTo(3);
 
-        ReplayFileSplit checkpointed = (ReplayFileSplit) split.getUpdatedSplitForIterator(it);
+        ReplayFileSplit checkpointed = split.after(b.lineNumber);
         ReplayFileSplit restored = ReplayFileSource.CODEC.deserialize(1, ReplayFileSource.CODEC.serialize(checkpointed));
         assertThat(restored).isEqualTo(new ReplayFileSplit(file.toString(), "f.jsonl", 3));
         List<String> rest = new ArrayList<>();
