@@ -78,4 +78,59 @@ public final class CompactBinary {
             }
         }
     }
+
+    /** Unsigned, variable length: 7 bits a byte. */
+    public static void writeVarULong(DataOutputView out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    public static long readVarULong(DataInputView in) throws IOException {
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+    }
+
+    /**
+     * A difference of two epoch-millisecond times, in whole seconds when it is one: durations from configuration
+     * (an abandonment or retention deadline after a scan) then take 3 bytes instead of 5. Any long round-trips.
+     */
+    public static void writeMillisDiff(DataOutputView out, long d) throws IOException {
+        if (d % 1000 == 0) {
+            writeVarULong(out, zigZag(d / 1000) << 1); // even
+            return;
+        }
+        long z = zigZag(d);
+        if (z >>> 62 == 0) {
+            writeVarULong(out, (z << 1) | 1); // odd and at least 3, since d is not 0
+        } else {
+            writeVarULong(out, 1); // too far for the tag bit: the whole value follows
+            out.writeLong(d);
+        }
+    }
+
+    public static long readMillisDiff(DataInputView in) throws IOException {
+        long u = readVarULong(in);
+        if (u == 1) {
+            return in.readLong();
+        }
+        long v = unZigZag(u >>> 1);
+        return (u & 1) == 0 ? v * 1000 : v;
+    }
+
+    private static long zigZag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unZigZag(long z) {
+        return (z >>> 1) ^ -(z & 1);
+    }
 }

@@ -1,6 +1,9 @@
 package com.expressmonitor.event;
 
-/** The two kinds of facility a parcel stays in; lockers and courier points are stations. */
+/**
+ * The two kinds of facility a parcel stays in; lockers and courier points are stations. (The parcel state's compact
+ * form stores the type in one bit: a third type needs a change there.)
+ */
 public enum FacilityType {
     SORTING_CENTER,
     STATION;

@@ -13,7 +13,7 @@ import java.util.List;
 public class ParcelState {
     /** Scans received but not applied yet, in application order (event time, scan type, event id). */
     public List<ScanEvent> pending = new ArrayList<>();
-    /** 64-bit hashes of the counted event ids (8 bytes each instead of the id text). */
+    /** 48-bit hashes of the counted event ids ({@link EventIdHash}: 6 bytes each instead of the id text). */
     public long[] seen = new long[0];
     /** Key ({@code DISTRICT/TYPE}) of the open stay, or null when no stay is open. */
     public String stayKey;

@@ -203,12 +203,18 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
 
     /** Moves the waiting scans into their parcels' state, each with a timer at its time (the plain function's path). */
     private void holdWaiting() throws Exception {
+        passed.clear();
         for (ArrayList<ScanEvent> scans : waiting.values()) {
             for (ScanEvent e : scans) {
-                setCurrentKey(e.waybillNo());
-                userFunction.hold(e, timers);
+                passed.add(new Passed(e, keyGroups));
             }
         }
+        passed.sort(Passed.ORDER); // in key order, as when applying
+        for (Passed p : passed) {
+            setCurrentKey(p.scan.waybillNo());
+            userFunction.hold(p.scan, timers);
+        }
+        passed.clear();
         waiting.clear();
         lastBucket = null;
         waitingCount = 0;

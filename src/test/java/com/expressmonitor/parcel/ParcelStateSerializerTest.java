@@ -39,7 +39,7 @@ class ParcelStateSerializerTest {
         pending.add(new ScanEvent("é2", "W-1", ScanType.DELIVERED, "站点-7", FacilityType.SORTING_CENTER, "110101", "SF",
                 1_794_000_000_000L));
         p.pending = pending;
-        p.seen = new long[] {1, -2, Long.MAX_VALUE, Long.MIN_VALUE};
+        p.seen = new long[] {1, 0, (1L << 48) - 1, 0x8000_0000_0001L};
         p.stayKey = "330482/STATION";
         p.stayType = FacilityType.STATION;
         p.stayFacility = "ST-330482-01";
@@ -51,6 +51,42 @@ class ParcelStateSerializerTest {
         assertThat(back).usingRecursiveComparison().isEqualTo(p);
         assertThat(S.copy(p)).usingRecursiveComparison().isEqualTo(p);
         assertThat(S.copy(p).seen).isNotSameAs(p.seen);
+    }
+
+    @Test
+    void districtOutsideTheFacilityIdRoundTrips() throws Exception {
+        ParcelState p = new ParcelState();
+        p.stayKey = "110101/SORTING_CENTER";
+        p.stayType = FacilityType.SORTING_CENTER;
+        p.stayFacility = "HUB-BEIJING-3";
+        p.stayOpen = 1_794_000_000_123L;
+        p.lastScan = 1_794_000_000_123L;
+        assertThat(roundTrip(p)).usingRecursiveComparison().isEqualTo(p);
+    }
+
+    /**
+     * The size the state-per-parcel figures rest on: a parcel inside a station after four counted scans is 51 bytes
+     * (flags 1, last scan 6, timer 3, stay opening 1, facility id 13, district 2, hash count 1, hashes 24).
+     */
+    @Test
+    void aParcelInTransitTakes51Bytes() throws Exception {
+        ParcelState p = new ParcelState();
+        p.lastScan = 1_794_000_000_123L;
+        p.stayOpen = p.lastScan;
+        p.stayKey = "330482/STATION";
+        p.stayType = FacilityType.STATION;
+        p.stayFacility = "ST-330482-01";
+        p.timer = p.lastScan + 72 * 3_600_000L;
+        p.seen = new long[] {EventIdHash.of("a"), EventIdHash.of("b"), EventIdHash.of("c"), EventIdHash.of("d")};
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        S.serialize(p, out);
+        assertThat(out.length()).isEqualTo(51);
+        assertThat(roundTrip(p)).usingRecursiveComparison().isEqualTo(p);
+    }
+
+    @Test
+    void theStayTypeFitsInOneBit() {
+        assertThat(FacilityType.values()).hasSize(2);
     }
 
     @Test
