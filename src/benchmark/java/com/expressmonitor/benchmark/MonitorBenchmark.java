@@ -12,6 +12,8 @@ import com.expressmonitor.job.Outputs;
 import com.expressmonitor.job.ScanInput;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -40,7 +42,7 @@ import java.util.stream.Stream;
  *   MonitorBenchmark --data FILE [--job pipeline|sql] [--backend rocksdb|hashmap] [--parallelism 2] [--rate 0]
  *                    [--checkpoint-interval 10s] [--minibatch false] [--two-phase false] [--label NAME]
  *                    [--results FILE] [--limit EVENTS] [--warmup-seconds 10] [--cooldown-seconds 3]
- *                    [--threads false] [--flink.KEY VALUE ...] [--monitor.KEY VALUE ...]
+ *                    [--threads false] [--savepoint-seconds 0] [--flink.KEY VALUE ...] [--monitor.KEY VALUE ...]
  *   MonitorBenchmark --summary RESULTS_FILE
  * </pre>
  *
@@ -140,10 +142,17 @@ public final class MonitorBenchmark {
 
         Sampler sampler = new Sampler(checkpoints);
         sampler.start();
+        long savepointEvery = Math.round(Double.parseDouble(a.getOrDefault("savepoint-seconds", "0")) * 1000);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
-        env.execute("Monitor benchmark (" + job + ", " + backend + ")");
+        JobClient client = env.executeAsync("Monitor benchmark (" + job + ", " + backend + ")");
+        Savepointer savepointer = null;
+        if (savepointEvery > 0) {
+            savepointer = new Savepointer(client, checkpoints.resolve("savepoints"), savepointEvery);
+            savepointer.start();
+        }
+        client.getJobExecutionResult().get();
         long wall1 = System.nanoTime();
         if (Boolean.parseBoolean(a.getOrDefault("threads", "false"))) {
             printThreadCpu();
@@ -182,6 +191,12 @@ public final class MonitorBenchmark {
         r.put("inputDataMB", BenchData.totalBytes() >> 20);
         r.put("heapMaxMB", Runtime.getRuntime().maxMemory() >> 20);
         sampler.report(r);
+        if (savepointer != null) {
+            savepointer.stop = true;
+            savepointer.join();
+            r.put("savepointBytesPerParcelSeries", savepointer.perParcel.toString());
+            r.put("savepointParcelsSeries", savepointer.parcels.toString());
+        }
         deleteQuietly(checkpoints);
         return r;
     }
@@ -341,6 +356,54 @@ public final class MonitorBenchmark {
                 r.put("rocksdbParcels", Math.round(rocksParcels));
                 r.put("rocksdbBytesPerParcel", round(bestRocksBytes / rocksParcels, 1));
                 r.put("rocksdbParcelStateBytesPerParcel", round(bestParcelCfBytes / rocksParcels, 1));
+            }
+        }
+    }
+
+    /**
+     * Takes a canonical savepoint every few seconds and divides its size by the parcels alive: the exact logical
+     * state per parcel (each key once, with its value and its timer; no old versions, no compression), which
+     * checkpoints of RocksDB cannot show (they are its SST files, old versions included until compaction). A
+     * savepoint pauses the job like a checkpoint, so the runs that take them are not throughput runs.
+     */
+    static final class Savepointer extends Thread {
+        private final JobClient client;
+        private final Path dir;
+        private final long everyMillis;
+        volatile boolean stop;
+        final List<Double> perParcel = new ArrayList<>();
+        final List<Long> parcels = new ArrayList<>();
+
+        Savepointer(JobClient client, Path dir, long everyMillis) {
+            super("benchmark-savepoints");
+            setDaemon(true);
+            this.client = client;
+            this.dir = dir;
+            this.everyMillis = everyMillis;
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                try {
+                    Thread.sleep(everyMillis);
+                    if (stop) {
+                        return;
+                    }
+                    double alive = CapturingReporter.sum("", ".parcelsInState");
+                    String path = client.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                            .get();
+                    Path savepoint = Path.of(java.net.URI.create(path));
+                    double after = CapturingReporter.sum("", ".parcelsInState");
+                    long size = Sampler.sizeOf(savepoint);
+                    double n = (alive + after) / 2; // the savepoint is taken between the two readings
+                    if (n > 0) {
+                        perParcel.add(round(size / n, 1));
+                        parcels.add(Math.round(n));
+                    }
+                } catch (Exception e) {
+                    // the job ended while a savepoint was being taken
+                }
             }
         }
     }

@@ -2,8 +2,14 @@ package com.expressmonitor.parcel;
 
 import com.expressmonitor.district.DistrictDelta;
 import com.expressmonitor.event.ScanEvent;
+import com.expressmonitor.event.ScanEventSerializer;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -33,8 +40,13 @@ import java.util.TreeMap;
  * watermark arrives, the passed ones are applied in event-time order, each with one state read and one write, before
  * the parcels' own timers (abandonment, expiry) fire and before the watermark goes on. Those timers are set lazily:
  * only when a parcel's next deadline comes earlier than the one already set (a later one is found when the timer
- * fires). Before a checkpoint barrier the buffer is moved into the parcels' state with timers (the plain function's
- * path), so a checkpoint holds every scan in keyed state and restores and rescales exactly.
+ * fires). A checkpoint stores the buffer as the operator's list state (union state: restored at any parallelism,
+ * each subtask keeps the scans of its own key groups), a plain write of a couple of minutes of scans instead of a
+ * state write and a timer for each, and the parcels' state holds parcels only. Only if too many scans wait (no
+ * watermark for long) are they moved into their parcels' state with timers, the plain function's path.
+ *
+ * <p><b>Passed scans are applied key group by key group</b>, which keeps RocksDB's
+ * working set for consecutive scans small enough for the CPU cache.
  *
  * <p><b>Changes are summed before the district shuffle.</b> The changes to district figures are summed per (district
  * and facility type, window) in memory and sent on just before each watermark and each checkpoint barrier. The
@@ -57,6 +69,8 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private transient long lastSecond;
     private transient ArrayList<ScanEvent> lastBucket;
     private transient int waitingCount;
+    /** The waiting scans at the last checkpoint. */
+    private transient ListState<ScanEvent> waitingState;
     private transient DeltaSums sums;
     /** Scans passed by the current watermark, being applied (kept to reuse its array). */
     private transient ArrayList<Passed> passed;
@@ -67,13 +81,43 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        waiting = new TreeMap<>();
+        lastBucket = null;
+        waitingCount = 0;
+        // Union state: after a change of parallelism every subtask reads all waiting scans and keeps its own.
+        waitingState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("waiting-scans", ScanEventSerializer.INSTANCE));
+        if (context.isRestored()) {
+            var task = getRuntimeContext().getTaskInfo();
+            int keyGroupCount = task.getMaxNumberOfParallelSubtasks();
+            KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroupCount,
+                    task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+            for (ScanEvent e : waitingState.get()) {
+                if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(e.waybillNo(), keyGroupCount))) {
+                    enqueue(e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<ScanEvent> all = new ArrayList<>(waitingCount);
+        for (ArrayList<ScanEvent> scans : waiting.values()) {
+            all.addAll(scans);
+        }
+        waitingState.update(all);
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         InternalTimerService<VoidNamespace> internal =
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         timers = new SimpleTimerService(internal);
-        waiting = new TreeMap<>();
-        lastBucket = null;
         sums = new DeltaSums();
         passed = new ArrayList<>();
         keyGroups = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(); // the number of key groups
@@ -87,16 +131,20 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
 
     @Override
     public void processElement(StreamRecord<ScanEvent> element) throws Exception {
-        ScanEvent e = element.getValue();
+        enqueue(element.getValue());
+        if (waitingCount >= MAX_WAITING) {
+            holdWaiting(); // no watermark for long (a replay reads everything first): keep memory bounded
+        }
+    }
+
+    private void enqueue(ScanEvent e) {
         long second = Math.floorDiv(e.eventTime(), 1000L);
         if (lastBucket == null || second != lastSecond) {
             lastBucket = waiting.computeIfAbsent(second, k -> new ArrayList<>());
             lastSecond = second;
         }
         lastBucket.add(e);
-        if (++waitingCount >= MAX_WAITING) {
-            holdWaiting(); // no watermark for long (a replay reads everything first): keep memory bounded
-        }
+        waitingCount++;
     }
 
     @Override
@@ -111,10 +159,11 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
 
     /**
      * Applies every waiting scan at or before {@code watermark}: each parcel's scans in application order, and the
-     * parcels in the order of their keys in the state backend. Parcels are independent of each other (their changes
-     * to district figures are sums), so the order between parcels changes no result; in key order, consecutive state
-     * reads and writes touch neighbouring entries of RocksDB's memtable and blocks, which are then still in the CPU
-     * cache, instead of a random entry each time.
+     * parcels grouped by key group. Parcels are independent of each other (their changes to district figures are
+     * sums), so the order between parcels changes no result. The state backend keeps a key group's entries together
+     * (RocksDB's keys start with the key group), so consecutive reads and writes within one key group touch a small
+     * part of RocksDB's memtable, blocks and timer queues that is still in the CPU cache, instead of a random place
+     * each time.
      */
     private void applyPassed(long watermark) throws Exception {
         lastBucket = null;
@@ -161,17 +210,17 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         passed.clear();
     }
 
-    /** A passed scan with its key group: the state backend's order is key group, then the key's serialized form. */
+    /** A passed scan with its key group. */
     private static final class Passed {
-        /** Key group, then the waybill as Flink's string serializer orders it (length first), then application order. */
+        /** Key group, then the parcel (by its hash: cheap, and keeps its scans together), then application order. */
         static final Comparator<Passed> ORDER = (a, b) -> {
             if (a.keyGroup != b.keyGroup) {
                 return Integer.compare(a.keyGroup, b.keyGroup);
             }
             String x = a.scan.waybillNo();
             String y = b.scan.waybillNo();
-            if (x.length() != y.length()) {
-                return Integer.compare(x.length(), y.length());
+            if (x.hashCode() != y.hashCode()) {
+                return Integer.compare(x.hashCode(), y.hashCode());
             }
             int c = x.compareTo(y);
             return c != 0 ? c : ScanEvent.compareForApplication(a.scan, b.scan);
@@ -197,11 +246,14 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        holdWaiting(); // the checkpoint must hold the waiting scans
-        sums.flush();
+        sums.flush(); // the sums are not in state: they go out before the barrier
+
     }
 
-    /** Moves the waiting scans into their parcels' state, each with a timer at its time (the plain function's path). */
+    /**
+     * Moves the waiting scans into their parcels' state, each with a timer at its time (the plain function's path):
+     * only when too many wait, to bound memory.
+     */
     private void holdWaiting() throws Exception {
         passed.clear();
         for (ArrayList<ScanEvent> scans : waiting.values()) {

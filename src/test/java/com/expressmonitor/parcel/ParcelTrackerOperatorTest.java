@@ -21,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -143,5 +144,67 @@ class ParcelTrackerOperatorTest {
                 "330482/SORTING_CENTER@" + at("2026-11-11T08:05") + "{arr=20,dep=0,del=0,exc=0,backlog+20,stuck+0}",
                 "330482/SORTING_CENTER@" + at("2026-11-11T20:05") + "{arr=0,dep=0,del=0,exc=0,backlog+0,stuck+20}");
         h.close();
+    }
+
+    @Test
+    void waitingScansAreCheckpointedOutsideTheParcelState() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h =
+                harness(new ParcelTrackerOperator(new ParcelTracker(CONFIG)));
+        h.open();
+        for (int i = 0; i < 5; i++) {
+            h.processElement(scan("a", "P" + i, ARRIVED, "SC1", SORTING_CENTER, "330482", "2026-11-11T08:01"), 0L);
+        }
+        h.prepareSnapshotPreBarrier(1L);
+        h.snapshot(1L, 1L);
+        // No parcel state and no timer: the checkpoint holds the five scans as the operator's list.
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    /** Waiting scans restored at a new parallelism go to the subtask that owns their parcel, each exactly once. */
+    @Test
+    void waitingScansFollowTheirKeysWhenRescaled() throws Exception {
+        int maxParallelism = 128;
+        List<ScanEvent> scans = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            scans.add(scan("a" + i, "P" + i, ARRIVED, "SC1", SORTING_CENTER, "330482", "2026-11-11T08:01"));
+            scans.add(scan("d" + i, "P" + i, DEPARTED, "SC1", SORTING_CENTER, "330482", "2026-11-11T08:07"));
+        }
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> one = new KeyedOneInputStreamOperatorTestHarness<>(
+                new ParcelTrackerOperator(new ParcelTracker(CONFIG)), ScanEvent::waybillNo, Types.STRING, maxParallelism, 1, 0);
+        one.open();
+        for (ScanEvent e : scans) {
+            one.processElement(e, e.eventTime());
+        }
+        one.prepareSnapshotPreBarrier(1L);
+        OperatorSubtaskState snapshot = one.snapshot(1L, 1L);
+        one.close();
+
+        List<DistrictDelta> out = new ArrayList<>();
+        int[] applied = new int[2];
+        for (int subtask = 0; subtask < 2; subtask++) {
+            KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new ParcelTrackerOperator(new ParcelTracker(CONFIG)), ScanEvent::waybillNo, Types.STRING, maxParallelism, 2,
+                    subtask);
+            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, maxParallelism, 1, 2,
+                    subtask));
+            h.open();
+            h.processWatermark(at("2026-11-11T09:00"));
+            List<DistrictDelta> part = h.extractOutputValues();
+            applied[subtask] = part.stream().mapToInt(d -> d.arrivals).sum();
+            out.addAll(part);
+            h.close();
+        }
+        assertThat(applied[0]).isPositive();
+        assertThat(applied[1]).isPositive();
+        assertThat(sums(out)).containsOnly(
+                Map.entry("330482/SORTING_CENTER@" + at("2026-11-11T08:05"),
+                        "330482/SORTING_CENTER@" + at("2026-11-11T08:05") + "{arr=40,dep=0,del=0,exc=0,backlog+40,stuck+0}"),
+                Map.entry("330482/SORTING_CENTER@" + at("2026-11-11T08:10"),
+                        "330482/SORTING_CENTER@" + at("2026-11-11T08:10") + "{arr=0,dep=40,del=0,exc=0,backlog-40,stuck+0}"),
+                // the stuck mark set on arrival for the SLA's window and taken back on departure: they cancel
+                Map.entry("330482/SORTING_CENTER@" + at("2026-11-11T20:05"),
+                        "330482/SORTING_CENTER@" + at("2026-11-11T20:05") + "{arr=0,dep=0,del=0,exc=0,backlog+0,stuck+0}"));
     }
 }
