@@ -196,6 +196,8 @@ public final class MonitorBenchmark {
             savepointer.join();
             r.put("savepointBytesPerParcelSeries", savepointer.perParcel.toString());
             r.put("savepointParcelsSeries", savepointer.parcels.toString());
+            r.put("savepointParcelStateBytesPerParcelSeries", savepointer.parcelStatePerParcel.toString());
+            r.put("savepointWaitingScanBytesPerParcelSeries", savepointer.waitingPerParcel.toString());
         }
         deleteQuietly(checkpoints);
         return r;
@@ -373,6 +375,33 @@ public final class MonitorBenchmark {
         volatile boolean stop;
         final List<Double> perParcel = new ArrayList<>();
         final List<Long> parcels = new ArrayList<>();
+        /** The parcel tracker's keyed state (parcels and their timers) per parcel. */
+        final List<Double> parcelStatePerParcel = new ArrayList<>();
+        /** The parcel tracker's waiting scans (operator state) per parcel. */
+        final List<Double> waitingPerParcel = new ArrayList<>();
+
+        /**
+         * Bytes of the savepoint's files holding the parcel tracker's keyed state and its waiting scans, found by the
+         * state names in each file's header.
+         */
+        private static long[] parcelTrackerParts(Path savepoint) throws IOException {
+            long[] parts = new long[2];
+            try (Stream<Path> files = Files.list(savepoint)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    byte[] head = new byte[(int) Math.min(Files.size(f), 4096)];
+                    try (var in = Files.newInputStream(f)) {
+                        in.readNBytes(head, 0, head.length);
+                    }
+                    String text = new String(head, StandardCharsets.ISO_8859_1);
+                    if (text.contains("waiting-scans")) {
+                        parts[1] += Files.size(f);
+                    } else if (text.contains("user-timers") && text.contains("ParcelStateSerializer")) {
+                        parts[0] += Files.size(f);
+                    }
+                }
+            }
+            return parts;
+        }
 
         Savepointer(JobClient client, Path dir, long everyMillis) {
             super("benchmark-savepoints");
@@ -396,9 +425,12 @@ public final class MonitorBenchmark {
                     Path savepoint = Path.of(java.net.URI.create(path));
                     double after = CapturingReporter.sum("", ".parcelsInState");
                     long size = Sampler.sizeOf(savepoint);
+                    long[] parts = parcelTrackerParts(savepoint);
                     double n = (alive + after) / 2; // the savepoint is taken between the two readings
                     if (n > 0) {
                         perParcel.add(round(size / n, 1));
+                        parcelStatePerParcel.add(round(parts[0] / n, 1));
+                        waitingPerParcel.add(round(parts[1] / n, 1));
                         parcels.add(Math.round(n));
                     }
                 } catch (Exception e) {

@@ -47,6 +47,19 @@ final class Summary {
                 sql = Math.max(sql, best.path("eventsPerSecond").asDouble());
             }
         }
+        for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
+            for (JsonNode run : e.getValue()) {
+                if (run.has("savepointBytesPerParcelSeries")) {
+                    System.out.printf(Locale.ROOT, "%s: canonical savepoints every few seconds, parcels alive %s;%n"
+                            + "  parcel tracker keyed state (parcels and their timers, 8 bytes of framing per entry)"
+                            + " B/parcel %s;%n  its waiting scans B/parcel %s; whole savepoint B/parcel %s%n",
+                            e.getKey(), run.path("savepointParcelsSeries").asText(),
+                            run.path("savepointParcelStateBytesPerParcelSeries").asText(),
+                            run.path("savepointWaitingScanBytesPerParcelSeries").asText(),
+                            run.path("savepointBytesPerParcelSeries").asText());
+                }
+            }
+        }
         if (pipeline > 0 && sql > 0) {
             System.out.printf(Locale.ROOT, "pipeline / best Flink SQL setting (RocksDB, parallelism 2): %.1fx%n",
                     pipeline / sql);
