@@ -25,9 +25,9 @@ final class Summary {
                 byLabel.computeIfAbsent(n.path("label").asText(), k -> new ArrayList<>()).add(n);
             }
         }
-        System.out.printf(Locale.ROOT, "%-34s %4s %10s %10s %10s %8s %8s %10s %8s %10s %10s%n", "configuration", "runs",
+        System.out.printf(Locale.ROOT, "%-34s %4s %10s %10s %10s %8s %8s %10s %8s %10s %10s %10s%n", "configuration", "runs",
                 "ev/s best", "ev/s med", "ev/CPU-s", "p50 ms", "p99 ms", "p99 steady", "RSS MB", "ckpt B/pcl",
-                "rocks B/pcl");
+                "rocks B/pcl", "SST B/pcl");
         double pipeline = 0;
         double sql = 0;
         for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
@@ -35,12 +35,13 @@ final class Summary {
             runs.sort((x, y) -> Long.compare(x.path("eventsPerSecond").asLong(), y.path("eventsPerSecond").asLong()));
             JsonNode best = runs.get(runs.size() - 1);
             JsonNode median = runs.get((runs.size() - 1) / 2); // the lower median of an even count
-            System.out.printf(Locale.ROOT, "%-34s %4d %10d %10d %10d %8s %8s %10s %8d %10s %10s%n", e.getKey(),
+            System.out.printf(Locale.ROOT, "%-34s %4d %10d %10d %10d %8s %8s %10s %8d %10s %10s %10s%n", e.getKey(),
                     runs.size(), best.path("eventsPerSecond").asLong(), median.path("eventsPerSecond").asLong(),
                     median.path("eventsPerCpuSecond").asLong(), best.path("latencyP50ms").asText("-"),
                     best.path("latencyP99ms").asText("-"), best.path("latencyP99msSteady").asText("-"),
                     best.path("peakRssMB").asLong(),
-                    best.path("checkpointBytesPerParcel").asText("-"), best.path("rocksdbBytesPerParcel").asText("-"));
+                    best.path("checkpointBytesPerParcel").asText("-"), best.path("rocksdbBytesPerParcel").asText("-"),
+                    best.path("rocksdbSstLiveBytesPerParcel").asText("-"));
             if (e.getKey().equals("pipeline-rocksdb-p2")) {
                 pipeline = best.path("eventsPerSecond").asDouble();
             } else if (e.getKey().startsWith("sql-rocksdb")) {
