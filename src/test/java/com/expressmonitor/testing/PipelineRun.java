@@ -19,6 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -41,16 +42,31 @@ public final class PipelineRun {
     }
 
     public static Result run(MonitorConfig config, ScanInput input, int parallelism) throws Exception {
+        return run(config, input, parallelism, Map.of(), 0);
+    }
+
+    /**
+     * Runs with extra Flink options; with {@code failAtMetric > 0} the job fails once when that many metrics records
+     * have reached the sink (the outputs then hold what was written before and after the restart).
+     */
+    public static Result run(MonitorConfig config, ScanInput input, int parallelism, Map<String, String> flinkOptions,
+            int failAtMetric) throws Exception {
         Configuration flink = new Configuration();
         MonitorPipeline.flinkDefaults().forEach(flink::setString);
+        flinkOptions.forEach(flink::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(parallelism);
         CollectingSink<DistrictMetrics> metrics = new CollectingSink<>();
         CollectingSink<Alert> alerts = new CollectingSink<>();
         CollectingSink<DeadLetter> dead = new CollectingSink<>();
         CollectingSink<LateEvent> late = new CollectingSink<>();
-        MonitorPipeline.build(env, config, input, new Outputs(metrics, alerts, dead, late));
+        FailOnceSink<DistrictMetrics> failing = failAtMetric > 0 ? new FailOnceSink<>(metrics, failAtMetric) : null;
+        MonitorPipeline.build(env, config, input,
+                new Outputs(failing != null ? failing : metrics, alerts, dead, late));
         JobExecutionResult result = env.execute("test");
+        if (failing != null && !failing.failed()) {
+            throw new IllegalStateException("the job ended before the injected failure");
+        }
         OutputJson json = new OutputJson(config.zoneOffsetSeconds());
         return new Result(lines(metrics.results(), json::metrics), lines(alerts.results(), json::alert),
                 lines(dead.results(), json::deadLetter), lines(late.results(), json::lateEvent), RunSummary.of(result));
