@@ -86,8 +86,8 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
         // Built in a per-thread scratch buffer and written in one call: byte-by-byte writes to the view cost more.
         DataOutputSerializer out = SCRATCH.get();
         out.clear();
-        String district = s.stayKey != null ? DistrictDelta.districtOf(s.stayKey) : null;
-        int districtAt = district != null && !district.isEmpty() ? s.stayFacility.indexOf(district) : -1;
+        int districtLength = s.stayKey != null ? s.stayKey.indexOf('/') : 0; // the key is DISTRICT/TYPE
+        int districtAt = districtLength > 0 ? placeIn(s.stayFacility, s.stayKey, districtLength) : -1;
         int flags = (s.stayKey != null ? HAS_STAY : 0) | (s.lastScan != NONE ? HAS_LAST_SCAN : 0)
                 | (s.deliveredAt != NONE ? HAS_DELIVERED : 0) | (s.timer != NONE ? HAS_TIMER : 0)
                 | (!s.pending.isEmpty() ? HAS_PENDING : 0) | (s.seen.length > 0 ? HAS_SEEN : 0)
@@ -109,9 +109,9 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
             CompactBinary.writeString(out, s.stayFacility);
             if (districtAt >= 0) {
                 CompactBinary.writeVarInt(out, districtAt);
-                CompactBinary.writeVarInt(out, district.length());
+                CompactBinary.writeVarInt(out, districtLength);
             } else {
-                CompactBinary.writeString(out, district);
+                CompactBinary.writeString(out, DistrictDelta.districtOf(s.stayKey));
             }
         }
         if (s.seen.length > 0) {
@@ -128,6 +128,16 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
             }
         }
         view.write(out.getSharedBuffer(), 0, out.length());
+    }
+
+    /** Where the first {@code length} chars of {@code key} occur in {@code facility}, or -1 (no substring made). */
+    private static int placeIn(String facility, String key, int length) {
+        for (int at = 0; at + length <= facility.length(); at++) {
+            if (facility.regionMatches(at, key, 0, length)) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     @Override
