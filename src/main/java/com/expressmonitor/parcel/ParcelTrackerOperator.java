@@ -37,16 +37,16 @@ import java.util.TreeMap;
  * <p><b>Scans wait in memory, not in state.</b> A scan may be applied only once the watermark has passed its time.
  * The plain function keeps it in the parcel's state with a timer at its time, which costs two state reads and
  * writes and three timer operations per scan. Here scans wait in an in-memory buffer ordered by event time; when a
- * watermark arrives, the passed ones are applied in event-time order, each with one state read and one write, before
- * the parcels' own timers (abandonment, expiry) fire and before the watermark goes on. Those timers are set lazily:
- * only when a parcel's next deadline comes earlier than the one already set (a later one is found when the timer
- * fires). A checkpoint stores the buffer as the operator's list state (union state: restored at any parallelism,
+ * watermark arrives, the passed ones are applied (each parcel's in application order), each with one state read and
+ * one write, before the parcels' own timers (abandonment, expiry) fire and before the watermark goes on. Those
+ * timers are set lazily: only when a parcel's next deadline comes earlier than the one already set (a later one is
+ * found when the timer fires). A checkpoint stores the buffer as the operator's list state (union state: restored at any parallelism,
  * each subtask keeps the scans of its own key groups), a plain write of a couple of minutes of scans instead of a
  * state write and a timer for each, and the parcels' state holds parcels only. Only if too many scans wait (no
  * watermark for long) are they moved into their parcels' state with timers, the plain function's path.
  *
- * <p><b>Passed scans are applied key group by key group</b>, which keeps RocksDB's
- * working set for consecutive scans small enough for the CPU cache.
+ * <p><b>Passed scans are applied key group by key group</b>, which keeps RocksDB's working set for consecutive scans
+ * small enough for the CPU cache.
  *
  * <p><b>Changes are summed before the district shuffle.</b> The changes to district figures are summed per (district
  * and facility type, window) in memory and sent on just before each watermark and each checkpoint barrier. The
@@ -86,16 +86,16 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         waiting = new TreeMap<>();
         lastBucket = null;
         waitingCount = 0;
+        keyGroups = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(); // the number of key groups
         // Union state: after a change of parallelism every subtask reads all waiting scans and keeps its own.
         waitingState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("waiting-scans", ScanEventSerializer.INSTANCE));
         if (context.isRestored()) {
             var task = getRuntimeContext().getTaskInfo();
-            int keyGroupCount = task.getMaxNumberOfParallelSubtasks();
-            KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroupCount,
+            KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups,
                     task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
             for (ScanEvent e : waitingState.get()) {
-                if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(e.waybillNo(), keyGroupCount))) {
+                if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(e.waybillNo(), keyGroups))) {
                     enqueue(e);
                 }
             }
@@ -120,7 +120,6 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         timers = new SimpleTimerService(internal);
         sums = new DeltaSums();
         passed = new ArrayList<>();
-        keyGroups = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(); // the number of key groups
     }
 
     /** A scan that arrives only waits; the key is set when it is applied, so the arrival needs no key context. */
@@ -247,7 +246,6 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         sums.flush(); // the sums are not in state: they go out before the barrier
-
     }
 
     /**
@@ -261,7 +259,7 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
                 passed.add(new Passed(e, keyGroups));
             }
         }
-        passed.sort(Passed.ORDER); // in key order, as when applying
+        passed.sort(Passed.ORDER); // by key group, as when applying
         for (Passed p : passed) {
             setCurrentKey(p.scan.waybillNo());
             userFunction.hold(p.scan, timers);
