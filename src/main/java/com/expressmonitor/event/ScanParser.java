@@ -11,6 +11,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -89,8 +90,8 @@ public final class ScanParser implements Serializable {
         if (fastPath && readFlat(bytes, off, len, tokens, texts, flatEventTime)) {
             epochMillis = flatEventTime[0];
         } else try (JsonParser p = JSON.createParser(bytes, off, len)) {
-            java.util.Arrays.fill(tokens, null); // the flat reader may have stopped half way
-            java.util.Arrays.fill(texts, null);
+            Arrays.fill(tokens, null); // the flat reader may have stopped half way
+            Arrays.fill(texts, null);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return reject(RejectReason.MALFORMED_JSON, "record is not a JSON object (" + partition + position + ")",
                         bytes, off, len, partition, position);

@@ -130,14 +130,21 @@ class ParcelTrackerOperatorTest {
         }
     }
 
-    @Test
-    void sendsOneSumPerDistrictAndWindowPerWatermark() throws Exception {
+    /** An opened buffering operator that has received one arrival at 08:01 for each of {@code parcels} parcels. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> withArrivals(int parcels)
+            throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h =
                 harness(new ParcelTrackerOperator(new ParcelTracker(CONFIG)));
         h.open();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < parcels; i++) {
             h.processElement(scan("a", "P" + i, ARRIVED, "SC1", SORTING_CENTER, "330482", "2026-11-11T08:01"), 0L);
         }
+        return h;
+    }
+
+    @Test
+    void sendsOneSumPerDistrictAndWindowPerWatermark() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h = withArrivals(20);
         assertThat(h.extractOutputValues()).isEmpty();
         h.processWatermark(at("2026-11-11T08:02"));
         assertThat(h.extractOutputValues()).extracting(DistrictDelta::toString).containsExactlyInAnyOrder(
@@ -148,12 +155,7 @@ class ParcelTrackerOperatorTest {
 
     @Test
     void waitingScansAreCheckpointedOutsideTheParcelState() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h =
-                harness(new ParcelTrackerOperator(new ParcelTracker(CONFIG)));
-        h.open();
-        for (int i = 0; i < 5; i++) {
-            h.processElement(scan("a", "P" + i, ARRIVED, "SC1", SORTING_CENTER, "330482", "2026-11-11T08:01"), 0L);
-        }
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h = withArrivals(5);
         h.prepareSnapshotPreBarrier(1L);
         h.snapshot(1L, 1L);
         // No parcel state and no timer: the checkpoint holds the five scans as the operator's list.
