@@ -2,7 +2,7 @@ package com.expressmonitor.alert;
 
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictMetrics;
-import com.expressmonitor.job.DistrictSummaryAccumulator;
+import com.expressmonitor.district.DistrictSummaryAccumulator;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -56,7 +56,9 @@ public class DistrictAlertFunction extends KeyedProcessFunction<String, District
         }
         evaluator.evaluate(s, metrics, alert -> {
             alertCount.add(1);
-            summary.add(alert);
+            if (alert.status() == AlertStatus.OPEN || alert.status() == AlertStatus.ESCALATED) {
+                summary.addRaised(metrics.key(), alert.level() == AlertLevel.RED);
+            }
             switch (alert.level()) {
                 case YELLOW -> yellowRaised.inc();
                 case RED -> redRaised.inc();

@@ -6,7 +6,7 @@ import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.DeadLetter;
 import com.expressmonitor.event.LateEvent;
-import com.expressmonitor.job.Outputs;
+import com.expressmonitor.io.Outputs;
 
 import java.io.Serializable;
 import java.time.ZoneOffset;

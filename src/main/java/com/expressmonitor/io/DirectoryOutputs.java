@@ -1,6 +1,6 @@
 package com.expressmonitor.io;
 
-import com.expressmonitor.job.Outputs;
+import com.expressmonitor.io.Outputs;
 
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;

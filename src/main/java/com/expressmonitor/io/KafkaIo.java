@@ -7,7 +7,7 @@ import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.LateEvent;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.event.ScanRecord;
-import com.expressmonitor.job.Outputs;
+import com.expressmonitor.io.Outputs;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;

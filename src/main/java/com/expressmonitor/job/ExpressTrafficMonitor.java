@@ -11,6 +11,7 @@ import com.expressmonitor.io.ConsoleOutputs;
 import com.expressmonitor.io.DirectoryOutputs;
 import com.expressmonitor.io.KafkaIo;
 import com.expressmonitor.io.OutputJson;
+import com.expressmonitor.io.Outputs;
 import com.expressmonitor.io.ReplayFileSource;
 
 import org.apache.flink.api.common.JobExecutionResult;

@@ -12,6 +12,7 @@ import com.expressmonitor.event.ScanClassifier;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanEventSerializer;
 import com.expressmonitor.event.ScanRecord;
+import com.expressmonitor.io.Outputs;
 import com.expressmonitor.parcel.ParcelTracker;
 import com.expressmonitor.parcel.ParcelTrackerOperator;
 

@@ -2,6 +2,7 @@ package com.expressmonitor.job;
 
 import com.expressmonitor.alert.DistrictAlertFunction;
 import com.expressmonitor.district.DistrictMetricsFunction;
+import com.expressmonitor.district.DistrictSummaryAccumulator;
 import com.expressmonitor.event.ScanClassifier;
 import com.expressmonitor.parcel.ParcelTracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
