@@ -78,11 +78,11 @@ public final class KafkaIo {
         KafkaSettings k = config.kafka();
         return new Outputs(
                 sink(k, METRICS, new KafkaJsonSerializer<DistrictMetrics>(k.districtMetricsTopic(), json::metrics,
-                        DistrictMetrics::key, true)),
-                sink(k, ALERTS, new KafkaJsonSerializer<Alert>(k.alertsTopic(), json::alert, Alert::alertId, true)),
+                        DistrictMetrics::key)),
+                sink(k, ALERTS, new KafkaJsonSerializer<Alert>(k.alertsTopic(), json::alert, Alert::alertId)),
                 sink(k, DEAD_LETTER, new KafkaDeadLetterSerializer(k.deadLetterTopic())),
                 sink(k, LATE_EVENTS, new KafkaJsonSerializer<LateEvent>(k.lateEventsTopic(), json::lateEvent,
-                        l -> l.event().waybillNo(), false)));
+                        l -> l.event().waybillNo())));
     }
 
     private static <T> KafkaSink<T> sink(KafkaSettings k, String output, KafkaRecordSerializationSchema<T> serializer) {
