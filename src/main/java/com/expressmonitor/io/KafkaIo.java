@@ -85,14 +85,23 @@ public final class KafkaIo {
                         l -> l.event().waybillNo())));
     }
 
-    private static <T> KafkaSink<T> sink(KafkaSettings k, String output, KafkaRecordSerializationSchema<T> serializer) {
-        return KafkaSink.<T>builder()
+    private static <T> RestoreAwareKafkaSink<T> sink(KafkaSettings k, String output,
+            KafkaRecordSerializationSchema<T> serializer) {
+        KafkaSink<T> sink = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producerProperties(k))
                 .setBootstrapServers(k.bootstrapServers())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix(k, output))
                 .setRecordSerializer(serializer)
                 .build();
+        return new RestoreAwareKafkaSink<>(sink, adminProperties(k));
+    }
+
+    /** An admin client's properties: {@code kafka.properties} (security and the like) and the bootstrap servers. */
+    public static Properties adminProperties(KafkaSettings k) {
+        Properties p = clientProperties(k);
+        p.setProperty("bootstrap.servers", k.bootstrapServers());
+        return p;
     }
 
     /**
