@@ -15,11 +15,13 @@
 #
 # Jobs are submitted, stopped with a savepoint, resumed and cancelled with jobs/flink-job.sh.
 # Environment: FLINK_LOCAL_DIR (configuration, logs, pid files, checkpoints and savepoints; default
-# /tmp/express-monitor-flink), FLINK_HOME (optional), FLINK_REST_PORT (8081).
+# /tmp/express-monitor-flink), FLINK_HOME (optional), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123),
+# FLINK_CONF_EXTRA (more "key: value" lines of Flink configuration for this cluster).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${FLINK_LOCAL_DIR:-${TMPDIR:-/tmp}/express-monitor-flink}"
 REST_PORT="${FLINK_REST_PORT:-8081}"
+RPC_PORT="${FLINK_RPC_PORT:-6123}"
 REST="http://localhost:$REST_PORT"
 CONF="$DIR/conf"
 LOG="$DIR/log"
@@ -59,7 +61,10 @@ write_conf() {
   mkdir -p "$CONF" "$LOG" "$DIR/checkpoints" "$DIR/savepoints"
   sed -e "s#file:///var/lib/express-traffic-monitor#file://$DIR#g" \
       -e "s#^rest: {address: localhost, bind-address: localhost, port: 8081}#rest: {address: localhost, bind-address: localhost, port: $REST_PORT}#" \
+      -e "s#^  rpc: {address: localhost, port: 6123}#  rpc: {address: localhost, port: $RPC_PORT}#" \
       "$ROOT/config/flink/config.yaml" > "$CONF/config.yaml"
+  # FLINK_CONF_EXTRA: more "key: value" lines for this cluster only (e.g. faster heartbeats in a test).
+  [[ -z "${FLINK_CONF_EXTRA:-}" ]] || printf '%s\n' "$FLINK_CONF_EXTRA" >> "$CONF/config.yaml"
   cp "$ROOT/config/flink/log4j.properties" "$CONF/log4j.properties"
 }
 
@@ -177,11 +182,11 @@ status() {
   done
   [[ $any == 1 ]] || { echo "no cluster processes run from $DIR"; return 3; }
   if rest_up; then
-    curl -s "$REST/overview" | sed -E 's/.*"taskmanagers":([0-9]+).*"slots-total":([0-9]+).*"slots-available":([0-9]+).*"jobs-running":([0-9]+).*/REST API '"${REST//\//\\/}"': \1 TaskManager(s), \2 slots (\3 free), \4 job(s) running/'
-    echo
+    { curl -s "$REST/overview"; echo; } | sed -E 's/.*"taskmanagers":([0-9]+).*"slots-total":([0-9]+).*"slots-available":([0-9]+).*"jobs-running":([0-9]+).*/REST API '"${REST//\//\\/}"': \1 TaskManager(s), \2 slots (\3 free), \4 job(s) running/'
   else
     echo "the REST API does not answer on $REST"
   fi
+  return 0
 }
 
 stop_all() {
@@ -223,7 +228,9 @@ case "${1:-}" in
     done
     write_conf
     start_jobmanager
-    for _ in $(seq 1 "$tms"); do start_taskmanager; done
+    running=0
+    for f in "$DIR"/taskmanager-*.pid; do alive "$f" && running=$((running + 1)); done
+    for _ in $(seq $((running + 1)) "$tms"); do start_taskmanager; done
     say "up: web UI $REST; submit with jobs/flink-job.sh submit"
     ;;
   status) status ;;

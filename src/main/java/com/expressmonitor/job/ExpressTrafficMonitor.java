@@ -43,8 +43,7 @@ public final class ExpressTrafficMonitor {
                     ? ConfigLoader.loadResource(DEMO_CONFIG, cli.overrides())
                     : ConfigLoader.load(cli.config(), cli.overrides());
         } catch (ConfigException e) {
-            System.err.println("express-traffic-monitor: " + e.getMessage());
-            System.exit(2);
+            fail(e);
             return;
         }
         if (cli.demo()) {
@@ -55,13 +54,30 @@ public final class ExpressTrafficMonitor {
         try {
             summary = run(cli, config);
         } catch (ConfigException e) {
-            System.err.println("express-traffic-monitor: " + e.getMessage());
-            System.exit(2);
+            fail(e);
             return;
         }
         if (summary != null && cli.sink().equals("console")) {
             System.out.println(summary.table());
         }
+    }
+
+    /**
+     * A bad setting: one line and exit status 2, or, when a Flink cluster runs this main() (a REST or CLI submission,
+     * application mode), the exception itself, so that the submission fails with the message and the process that
+     * runs main() (the JobManager) lives on.
+     */
+    private static void fail(ConfigException e) {
+        if (submittedToCluster()) {
+            throw e;
+        }
+        System.err.println("express-traffic-monitor: " + e.getMessage());
+        System.exit(2);
+    }
+
+    /** True when a Flink cluster or client runs this main() rather than {@code java -jar}. */
+    static boolean submittedToCluster() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
     /** Builds and executes the job; returns the run's summary when the input was bounded and the job ended. */
