@@ -17,7 +17,7 @@
 #   jobs/flink-job.sh cancel [JOB]               cancels the job; its retained checkpoints stay
 #   jobs/flink-job.sh exceptions [JOB]           the job's failures, newest first
 # JOB is a job id; without it, the only job that is running.
-# Environment: FLINK_REST (default http://localhost:8081), FLINK_LOCAL_DIR (where submissions are recorded for
+# Environment: FLINK_REST (default http://localhost:$FLINK_REST_PORT, 8081), FLINK_LOCAL_DIR (where submissions are recorded for
 # resume; default /tmp/express-monitor-flink).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,4 +43,6 @@ if [[ "$command" == submit ]]; then
   has --source || args+=(--source kafka)
   has --sink || args+=(--sink kafka)
 fi
-exec java -cp "$RUNNABLE" com.expressmonitor.tools.FlinkJobs --state-dir "$DIR" --jar "$JOBJAR" "$command" "${args[@]}"
+REST="${FLINK_REST:-http://localhost:${FLINK_REST_PORT:-8081}}"
+exec java -cp "$RUNNABLE" com.expressmonitor.tools.FlinkJobs --rest "$REST" --state-dir "$DIR" --jar "$JOBJAR" \
+  "$command" "${args[@]}"
