@@ -154,12 +154,13 @@ public final class ExpressTrafficMonitor {
         if (cli.source().startsWith("file:")) {
             checkInput(cli.source().substring(5));
         }
-        if (cli.sink().startsWith("dir:")) {
-            DirectoryOutputs.prepare(cli.sink().substring(4), cli.overwrite());
-        }
         if (kafka) {
             KafkaPreflight.check(config.kafka(), KafkaPreflight.neededTopics(config.kafka(),
                     cli.source().equals("kafka"), cli.sink().equals("kafka")), KafkaPreflight.TIMEOUT);
+        }
+        if (cli.sink().startsWith("dir:")) {
+            // Last of the checks, because it creates (or, with --overwrite, replaces) the folder.
+            DirectoryOutputs.prepare(cli.sink().substring(4), cli.overwrite());
         }
         ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis());
         ScanInput input = input(cli, config, parser);
