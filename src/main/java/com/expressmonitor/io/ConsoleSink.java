@@ -14,7 +14,8 @@ import java.util.List;
 /** Prints each record as one readable line on standard output (or nothing, for a stream the view leaves out). */
 public final class ConsoleSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
-    private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+    /** Standard output as UTF-8 (whatever the platform's default), replaceable by tests of this package. */
+    static volatile PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
             StandardCharsets.UTF_8);
 
     private final SerializableFunction<T, String> format;
@@ -28,9 +29,10 @@ public final class ConsoleSink<T> implements Sink<T> {
         if (lines.isEmpty()) {
             return;
         }
-        synchronized (OUT) {
+        PrintStream out = OUT;
+        synchronized (out) {
             for (String line : lines) {
-                OUT.println(line);
+                out.println(line);
             }
         }
     }
@@ -52,7 +54,7 @@ public final class ConsoleSink<T> implements Sink<T> {
 
             @Override
             public void flush(boolean endOfInput) {
-                OUT.flush();
+                flushOut();
             }
 
             @Override
