@@ -160,7 +160,8 @@ public record CommandLine(
                             throw new ConfigException(key, "unknown generator option; use generator.seed, generator.parcels or generator.day");
                         }
                         generator.put(g, value);
-                    } else if (SECTIONS.contains(key.split("\\.", 2)[0])) {
+                    } else if (SECTIONS.contains(key.split("\\.", 2)[0])
+                            && (key.contains(".") || key.equals("facilities"))) {
                         overrides.put(key, value);
                     } else {
                         throw unknown(key);
