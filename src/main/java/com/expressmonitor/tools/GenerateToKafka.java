@@ -44,13 +44,9 @@ public final class GenerateToKafka {
 
     public static void main(String[] args) {
         ToolArgs.run("generate-to-kafka", () -> {
-            ToolArgs a = ToolArgs.parse(args,
-                    Set.of("rate", "parcels", "day", "seed", "max-events", "live", "hours-before"));
-            boolean live = switch (a.option("live", "false")) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new ConfigException("live", "must be true or false");
-            };
+            ToolArgs a = ToolArgs.parse(args, Set.of("rate", "parcels", "day", "seed", "max-events", "hours-before"),
+                    Set.of("live"));
+            boolean live = Boolean.parseBoolean(a.option("live", "false"));
             GeneratorSettings d = GeneratorSettings.DEMO;
             long parcels = a.longOption("parcels", d.parcels());
             long seed = a.longOption("seed", d.seed());

@@ -201,7 +201,7 @@ class ClusterOperationsIT {
     @Test
     void theLiveLocalStackWritesAlertsAndMetricsAndKeepsRunning() throws Exception {
         // The README's stack, with this test's ports and folders and thresholds low enough for a short run.
-        scripts.run(MINUTES_3, "generate-to-kafka.sh", "--live", "true", "--max-events", "30000").ok();
+        scripts.run(MINUTES_3, "generate-to-kafka.sh", "--live", "--max-events", "30000").ok();
         Process monitor = scripts.start(Scripts.ROOT, "run-kafka.sh",
                 "--kafka.bootstrap-servers", "localhost:" + scripts.env("KAFKA_PORT"),
                 "--alerts.defaults.STATION.backlog.yellow", "5", "--alerts.defaults.STATION.backlog.red", "10",
