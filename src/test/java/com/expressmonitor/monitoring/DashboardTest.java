@@ -22,12 +22,14 @@ import java.util.TreeSet;
  * the datasource variable, whose default is the provisioned data source; panels do not overlap; every query has a
  * legend, different from the others of its panel; variables are {@code label_values} queries. That each variable
  * returns values, and that each query's legend tells its lines apart once filled with their labels, is checked
- * against a real Prometheus by {@link MonitoringITCase}. The provider finds the dashboards folder.
+ * against a real Prometheus by {@link MonitoringITCase}. The provider finds the dashboards folder; every metric the
+ * dashboard and the rules use is documented in src/site/markdown/monitoring.md.
  */
 class DashboardTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path PROVISIONING = Path.of("config/grafana/provisioning");
     private static final String DATASOURCE_VARIABLE = "${datasource}";
+    private static final String JOB_METRICS = "flink_taskmanager_job_task_operator_expressMonitor_";
 
     private final GrafanaDashboard dashboard = GrafanaDashboard.load();
 
@@ -140,5 +142,30 @@ class DashboardTest {
         // the district and facility type selectors are used by the rows that follow them
         assertThat(dashboard.queries()).anyMatch(q -> q.expr().contains("district=~\"$district\"")
                 && q.expr().contains("facilityType=~\"$facilityType\""));
+    }
+
+    @Test
+    void everyMetricOfTheDashboardAndTheRulesIsDocumented() throws Exception {
+        String docs = Files.readString(Path.of("src/site/markdown/monitoring.md"));
+        Set<String> metrics = new TreeSet<>();
+        for (GrafanaDashboard.Query q : dashboard.queries()) {
+            PromQl.selectors(q.expr()).forEach(s -> metrics.add(s.replaceAll("\\{.*", "")));
+        }
+        for (Path f : PromtoolTest.ruleFiles()) {
+            for (JsonNode group : YAML.readTree(f.toFile()).path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    PromQl.selectors(rule.path("expr").asText()).forEach(s -> metrics.add(s.replaceAll("\\{.*", "")));
+                }
+            }
+        }
+        assertThat(metrics).contains(JOB_METRICS + "recordsIn", "up");
+        for (String metric : metrics) {
+            if (metric.startsWith("express:") || metric.equals("up")) {
+                continue; // recorded by the rules themselves, and Prometheus's own
+            }
+            // the job's metrics are listed after their common prefix, Flink's by their whole name
+            String documented = metric.startsWith(JOB_METRICS) ? metric.substring(JOB_METRICS.length()) : metric;
+            assertThat(docs).as(metric + " documented as " + documented).contains("`" + documented + "`");
+        }
     }
 }

@@ -60,6 +60,8 @@ import java.util.regex.Pattern;
  * files. Then, through Prometheus's HTTP API:
  *
  * <ul>
+ *   <li>every metric of the job's own group in the scrape is documented in src/site/markdown/monitoring.md, and the
+ *       {@code district} label takes the configured districts, 50 others per subtask and "other", no more;
  *   <li>every template variable of the dashboard returns values (Grafana's {@code label_values(selector, label)} is
  *       the label-values API with that selector as {@code match[]}), each with the variables before it filled in;
  *   <li>every dashboard query parses and returns data, with the variables filled in twice: as Grafana's "All" (every
@@ -298,12 +300,24 @@ class MonitoringITCase {
             // Bounded cardinality: the configured districts, 50 others per subtask, and "other".
             assertThat(prometheus.labelValues("district", d + "backlog", start, now())).hasSize(labelled)
                     .contains("330482", "330402", DistrictLabels.OTHER);
+            checkEveryJobMetricIsDocumented(prometheus, start);
             checkDashboard(prometheus, start);
             checkRules(prometheus);
         } finally {
             trickle.interrupt();
             trickle.join();
             job.cancel().get();
+        }
+    }
+
+    /** Every metric of the job's own group that the scrape holds is listed in the monitoring docs. */
+    private static void checkEveryJobMetricIsDocumented(PrometheusServer prometheus, long start) throws Exception {
+        String prefix = "flink_taskmanager_job_task_operator_expressMonitor_";
+        String docs = Files.readString(Path.of("src/site/markdown/monitoring.md"));
+        List<String> names = prometheus.labelValues("__name__", "{__name__=~\"" + prefix + ".*\"}", start, now());
+        assertThat(names).hasSizeGreaterThanOrEqualTo(25);
+        for (String name : names) {
+            assertThat(docs).as(name + " documented").contains("`" + name.substring(prefix.length()) + "`");
         }
     }
 
