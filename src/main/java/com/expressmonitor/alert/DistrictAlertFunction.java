@@ -108,9 +108,10 @@ public class DistrictAlertFunction extends KeyedProcessFunction<String, District
         }
         if (s.allNone()) {
             state.clear();
-            if (other) {
-                otherRun.clear(); // holds nothing now: seen again, it starts from NONE
-            }
+            // Holds nothing now: seen again, it starts from NONE. Cleared whatever its label is now, because a mark
+            // left from a run in which it was under "other" would otherwise stay. (One record per district and
+            // window comes here: the extra delete costs nothing that matters.)
+            otherRun.clear();
         } else {
             state.update(s);
             if (firstAsOther) {

@@ -75,7 +75,12 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
         }
         String district = DistrictDelta.districtOf(key);
         FacilityType type = DistrictDelta.typeOf(key);
-        publishTotals(ctx, district, type, sum, totals, quiet);
+        publishTotals(ctx, district, type, sum, totals);
+        if (quiet) {
+            // Contributes nothing to the gauges now; seen again, it starts from empty totals. Cleared whatever its
+            // label is now, so that a mark from a run in which it was under "other" does not stay behind.
+            ctx.globalState().getState(otherRunDescriptor).clear();
+        }
         if (!sum.hasActivity()) {
             return;
         }
@@ -96,8 +101,8 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
      * {@value DistrictLabels#OTHER} the sums take this window's changes, or the whole totals the first time the
      * district is seen in this run of the subtask (its earlier totals came back from a checkpoint).
      */
-    private void publishTotals(Context ctx, String district, FacilityType type, DistrictDelta sum, RunningTotals totals,
-            boolean quiet) throws Exception {
+    private void publishTotals(Context ctx, String district, FacilityType type, DistrictDelta sum, RunningTotals totals)
+            throws Exception {
         if (!gauges.isOther(district)) {
             gauges.totals(district, type, totals.backlog, totals.stuck);
             return;
@@ -106,9 +111,7 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
         Long run = counted.value();
         boolean first = run == null || run != gauges.runId();
         gauges.addToOther(type, first ? totals.backlog : sum.backlog, first ? totals.stuck : sum.stuck);
-        if (quiet) {
-            counted.clear(); // contributes nothing now; seen again, it starts from empty totals
-        } else if (first) {
+        if (first) {
             counted.update(gauges.runId());
         }
     }
