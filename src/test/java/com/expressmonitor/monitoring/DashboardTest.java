@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The structure of the Grafana dashboard and its provisioning files, without Grafana: every panel and variable uses
@@ -115,7 +117,7 @@ class DashboardTest {
 
     @Test
     void everyQueryHasALegendThatTellsItsLinesApart() {
-        Map<String, List<GrafanaDashboard.Query>> byPanel = new java.util.LinkedHashMap<>();
+        Map<String, List<GrafanaDashboard.Query>> byPanel = new LinkedHashMap<>();
         for (GrafanaDashboard.Query q : dashboard.queries()) {
             String what = "legend of " + q.refId() + " in '" + q.panel() + "'";
             assertThat(q.legend()).as(what).isNotBlank();
@@ -133,7 +135,7 @@ class DashboardTest {
         Set<String> known = new HashSet<>();
         for (GrafanaDashboard.Variable v : variables) {
             assertThat(v.match()).as(v.name() + " is label_values(selector, label): " + v.definition()).isNotNull();
-            for (String used : new TreeSet<>(java.util.regex.Pattern.compile("\\$(\\w+)").matcher(v.match()).results()
+            for (String used : new TreeSet<>(Pattern.compile("\\$(\\w+)").matcher(v.match()).results()
                     .map(r -> r.group(1)).toList())) {
                 assertThat(known).as(v.name() + " uses $" + used).contains(used);
             }
