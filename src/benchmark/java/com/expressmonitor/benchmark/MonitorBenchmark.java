@@ -8,7 +8,7 @@ import com.expressmonitor.event.DeadLetter;
 import com.expressmonitor.event.LateEvent;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.job.MonitorPipeline;
-import com.expressmonitor.job.Outputs;
+import com.expressmonitor.io.Outputs;
 import com.expressmonitor.job.ScanInput;
 
 import org.apache.flink.configuration.Configuration;

@@ -2,7 +2,7 @@ package com.expressmonitor.alert;
 
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictMetrics;
-import com.expressmonitor.job.DistrictSummaryAccumulator;
+import com.expressmonitor.district.DistrictSummaryAccumulator;
 import com.expressmonitor.metrics.AlertGauges;
 import com.expressmonitor.metrics.DistrictLabels;
 
@@ -84,7 +84,9 @@ public class DistrictAlertFunction extends KeyedProcessFunction<String, District
         }
         ThresholdsInForce inForce = evaluator.evaluate(s, metrics, alert -> {
             alertCount.add(1);
-            summary.add(alert);
+            if (alert.status() == AlertStatus.OPEN || alert.status() == AlertStatus.ESCALATED) {
+                summary.addRaised(metrics.key(), alert.level() == AlertLevel.RED);
+            }
             switch (alert.level()) {
                 case YELLOW -> yellowRaised.inc();
                 case RED -> redRaised.inc();

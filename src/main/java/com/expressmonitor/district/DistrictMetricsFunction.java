@@ -4,7 +4,7 @@ import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.config.PeakSeason;
 import com.expressmonitor.event.FacilityType;
-import com.expressmonitor.job.DistrictSummaryAccumulator;
+import com.expressmonitor.district.DistrictSummaryAccumulator;
 import com.expressmonitor.metrics.DistrictGauges;
 import com.expressmonitor.metrics.DistrictLabels;
 

@@ -40,6 +40,7 @@ public final class TrafficSimulator implements Iterator<byte[]> {
     private final SplittableRandom random;
     private final double[] cumulativeWeights;
     private final OutputJson json;
+    private final long firstWaybill;
 
     /** Scans waiting to be reported, by report time. */
     private final PriorityQueue<Pending> queue = new PriorityQueue<>();
@@ -57,9 +58,21 @@ public final class TrafficSimulator implements Iterator<byte[]> {
 
     public TrafficSimulator(NetworkModel network, LocalDate day, ZoneOffset offset, long parcels, long seed,
             int split, int splits) {
+        this(network, day.atStartOfDay().toInstant(offset).toEpochMilli(), offset, parcels, seed, split, splits, 0);
+    }
+
+    /**
+     * A simulated day that starts at any instant rather than at local midnight (the live generator starts it some
+     * hours before now, so that the network is busy when the clock reaches the scans, and chains days).
+     *
+     * @param firstWaybill added to every parcel's number, so that the waybills of consecutive days differ
+     */
+    public TrafficSimulator(NetworkModel network, long dayStartMillis, ZoneOffset offset, long parcels, long seed,
+            int split, int splits, long firstWaybill) {
         this.network = network;
+        this.firstWaybill = firstWaybill;
         this.json = new OutputJson(offset.getTotalSeconds());
-        this.dayStart = day.atStartOfDay().toInstant(offset).toEpochMilli();
+        this.dayStart = dayStartMillis;
         this.parcels = parcels;
         this.split = split;
         this.splits = splits;
@@ -105,6 +118,14 @@ public final class TrafficSimulator implements Iterator<byte[]> {
         return !queue.isEmpty();
     }
 
+    /** When the next record is reported (its scan's time plus the handheld's upload delay); call after hasNext. */
+    public long nextReportTime() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return queue.peek().reportAt;
+    }
+
     @Override
     public byte[] next() {
         if (!hasNext()) {
@@ -123,7 +144,8 @@ public final class TrafficSimulator implements Iterator<byte[]> {
     }
 
     private void route(long parcel, long collected) {
-        String waybill = String.format("%s%012d", carrier(parcel), parcel);
+        long number = firstWaybill + parcel;
+        String waybill = String.format("%s%012d", carrier(number), number);
         String carrier = waybill.substring(0, waybill.length() - 12);
         NetworkModel.District from = pickDistrict();
         NetworkModel.District to = random.nextInt(100) < 30 ? from : pickDistrict();

@@ -1,6 +1,6 @@
 package com.expressmonitor.io;
 
-import com.expressmonitor.job.Outputs;
+import com.expressmonitor.io.Outputs;
 
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -11,11 +11,23 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The {@code dir:PATH} output: JSON lines under {@code district-metrics/}, {@code alerts/}, {@code dead-letter/}
  * and {@code late-events/}. Files in progress are hidden (their names start with '.') until committed.
+ *
+ * <p>A run writes into an empty or new folder only: results of an earlier run beside new ones would be counted
+ * twice by a reader. {@link #prepare} refuses a folder that is not empty unless asked to replace it, and then
+ * replaces only a folder that holds nothing but a previous run's results.
  */
 public final class DirectoryOutputs {
     public static final String METRICS = "district-metrics";
@@ -23,7 +35,105 @@ public final class DirectoryOutputs {
     public static final String DEAD_LETTER = "dead-letter";
     public static final String LATE_EVENTS = "late-events";
 
+    /** What a run writes into its folder; a folder holding anything else is never deleted. */
+    static final Set<String> LAYOUT = Set.of(METRICS, ALERTS, DEAD_LETTER, LATE_EVENTS, "summary.json");
+
     private DirectoryOutputs() {}
+
+    /**
+     * Makes {@code dir} ready for a run, before the job is built: creates it if missing; refuses a path that is a
+     * file, a folder that cannot be written, and a folder that is not empty unless {@code overwrite} (which deletes
+     * it and creates it anew, if it holds only a previous run's results). Paths with a scheme other than
+     * {@code file:} (a remote file system) are left to the sink.
+     *
+     * @throws StartupCheckException (exit code 2) naming the folder and what to do
+     */
+    public static void prepare(String dir, boolean overwrite) {
+        java.nio.file.Path path = localPath(dir);
+        if (path == null) {
+            return;
+        }
+        String shown = dir;
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new StartupCheckException(2, "output folder " + shown + " is a file; give a folder after --sink dir:");
+        }
+        if (Files.isDirectory(path)) {
+            List<String> entries = entries(path, shown);
+            if (!entries.isEmpty()) {
+                if (!overwrite) {
+                    throw new StartupCheckException(2, "output folder " + shown + " is not empty; add --overwrite to "
+                            + "replace it, or choose another folder");
+                }
+                List<String> foreign = entries.stream().filter(e -> !LAYOUT.contains(e)).sorted().toList();
+                if (!foreign.isEmpty()) {
+                    throw new StartupCheckException(2, "output folder " + shown + " holds files that are not results "
+                            + "of this monitor (" + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                            + (foreign.size() > 3 ? ", ..." : "") + "), so --overwrite does not replace it; "
+                            + "choose another folder");
+                }
+                deleteTree(path, shown);
+            }
+        }
+        try {
+            Files.createDirectories(path);
+        } catch (AccessDeniedException e) {
+            throw new StartupCheckException(2, "cannot create output folder " + shown + ": permission denied; "
+                    + "choose a folder you can write after --sink dir:", e);
+        } catch (IOException e) {
+            throw new StartupCheckException(2, "cannot create output folder " + shown + ": " + reason(e)
+                    + "; choose another folder after --sink dir:", e);
+        }
+        if (!Files.isWritable(path)) {
+            throw new StartupCheckException(2, "output folder " + shown + " is not writable; choose a folder you can "
+                    + "write after --sink dir:");
+        }
+    }
+
+    /** The local path of a {@code dir:} argument, or null when it names another file system. */
+    static java.nio.file.Path localPath(String dir) {
+        if (dir.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            URI uri = URI.create(dir);
+            return "file".equals(uri.getScheme()) ? java.nio.file.Path.of(uri) : null;
+        }
+        return java.nio.file.Path.of(dir.startsWith("file:") ? dir.substring(5) : dir);
+    }
+
+    private static List<String> entries(java.nio.file.Path path, String shown) {
+        try (Stream<java.nio.file.Path> list = Files.list(path)) {
+            return list.map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new StartupCheckException(2, "cannot read output folder " + shown + ": " + reason(e)
+                    + "; choose a folder you can read and write after --sink dir:", e);
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path path, String shown) {
+        List<java.nio.file.Path> all = new ArrayList<>();
+        try (Stream<java.nio.file.Path> walk = Files.walk(path)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(all::add);
+            for (java.nio.file.Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartupCheckException(2, "cannot replace output folder " + shown + ": " + reason(e)
+                    + "; delete it yourself or choose another folder", e);
+        }
+    }
+
+    private static String reason(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (t instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (t instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (t instanceof java.nio.file.FileAlreadyExistsException || t instanceof java.nio.file.NotDirectoryException
+                || (t instanceof java.nio.file.FileSystemException f && "Not a directory".equals(f.getReason()))) {
+            return "part of the path is a file";
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+    }
 
     public static Outputs create(String dir, OutputJson json) {
         for (String sub : new String[] {METRICS, ALERTS, DEAD_LETTER, LATE_EVENTS}) {

@@ -7,7 +7,7 @@ import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.LateEvent;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.event.ScanRecord;
-import com.expressmonitor.job.Outputs;
+import com.expressmonitor.io.Outputs;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -78,21 +78,30 @@ public final class KafkaIo {
         KafkaSettings k = config.kafka();
         return new Outputs(
                 sink(k, METRICS, new KafkaJsonSerializer<DistrictMetrics>(k.districtMetricsTopic(), json::metrics,
-                        DistrictMetrics::key, true)),
-                sink(k, ALERTS, new KafkaJsonSerializer<Alert>(k.alertsTopic(), json::alert, Alert::alertId, true)),
+                        DistrictMetrics::key)),
+                sink(k, ALERTS, new KafkaJsonSerializer<Alert>(k.alertsTopic(), json::alert, Alert::alertId)),
                 sink(k, DEAD_LETTER, new KafkaDeadLetterSerializer(k.deadLetterTopic())),
                 sink(k, LATE_EVENTS, new KafkaJsonSerializer<LateEvent>(k.lateEventsTopic(), json::lateEvent,
-                        l -> l.event().waybillNo(), false)));
+                        l -> l.event().waybillNo())));
     }
 
-    private static <T> KafkaSink<T> sink(KafkaSettings k, String output, KafkaRecordSerializationSchema<T> serializer) {
-        return KafkaSink.<T>builder()
+    private static <T> RestoreAwareKafkaSink<T> sink(KafkaSettings k, String output,
+            KafkaRecordSerializationSchema<T> serializer) {
+        KafkaSink<T> sink = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producerProperties(k))
                 .setBootstrapServers(k.bootstrapServers())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix(k, output))
                 .setRecordSerializer(serializer)
                 .build();
+        return new RestoreAwareKafkaSink<>(sink, adminProperties(k));
+    }
+
+    /** An admin client's properties: {@code kafka.properties} (security and the like) and the bootstrap servers. */
+    public static Properties adminProperties(KafkaSettings k) {
+        Properties p = clientProperties(k);
+        p.setProperty("bootstrap.servers", k.bootstrapServers());
+        return p;
     }
 
     /**

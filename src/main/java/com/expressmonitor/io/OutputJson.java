@@ -14,6 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.ZoneOffset;
 
 /** Writes the four output records as the JSON objects of SPEC §2-§3, times in the configured zone's offset. */
@@ -122,12 +124,33 @@ public final class OutputJson implements Serializable {
         g.writeStringField("eventTime", time(e.eventTime()));
     }
 
-    /** Whole numbers without a fraction (5000, not 5000.0), others as the shortest exact decimal. */
+    /**
+     * Rounded to at most two decimals without binary noise (153.6, not 153.60000000000002), and whole numbers
+     * without a fraction (5000, not 5000.0).
+     */
     private static void writeNumber(JsonGenerator g, String field, double v) throws IOException {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            g.writeNumberField(field, (long) v);
+        BigDecimal r = rounded(v);
+        if (r.scale() <= 0) {
+            g.writeNumberField(field, r.longValueExact());
         } else {
-            g.writeNumberField(field, v);
+            g.writeNumberField(field, r);
         }
+    }
+
+    /**
+     * A figure as the outputs show it: rounded half up to at most two decimals, trailing zeros dropped, so that a
+     * whole number has scale 0. The console and every JSON output use this.
+     */
+    public static BigDecimal rounded(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("not a finite number: " + v);
+        }
+        BigDecimal r = BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros();
+        return r.scale() < 0 ? r.setScale(0) : r;
+    }
+
+    /** {@link #rounded} as plain text, e.g. {@code 153.6} or {@code 5000}. */
+    public static String roundedText(double v) {
+        return rounded(v).toPlainString();
     }
 }

@@ -12,6 +12,7 @@ import com.expressmonitor.event.ScanClassifier;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanEventSerializer;
 import com.expressmonitor.event.ScanRecord;
+import com.expressmonitor.io.Outputs;
 import com.expressmonitor.parcel.ParcelTracker;
 import com.expressmonitor.parcel.ParcelTrackerOperator;
 
@@ -32,13 +33,25 @@ public final class MonitorPipeline {
     private MonitorPipeline() {}
 
     /**
-     * Flink options every run of the topology uses: no generic (Kryo) types, and object reuse between chained
-     * operators, which is safe here because no function keeps or changes a record it was given (every emitted
-     * record is new) and saves a deep copy of each scan record between the source and the classifier.
+     * Flink options every run of the topology uses:
+     * <ul>
+     *   <li>no generic (Kryo) types;</li>
+     *   <li>object reuse between chained operators, which is safe here because no function keeps or changes a record
+     *       it was given (every emitted record is new) and saves a deep copy of each scan record between the source
+     *       and the classifier;</li>
+     *   <li>a fixed maximum parallelism, the number of key groups of the keyed state: a savepoint can then be
+     *       restored at any parallelism up to it, now and after an upgrade;</li>
+     *   <li>no generated operator ids: building the job fails if an operator lacks its uid, which a savepoint needs
+     *       to find its state again.</li>
+     * </ul>
      */
     public static Map<String, String> flinkDefaults() {
-        return Map.of("pipeline.generic-types", "false", "pipeline.object-reuse", "true");
+        return Map.of("pipeline.generic-types", "false", "pipeline.object-reuse", "true",
+                "pipeline.max-parallelism", String.valueOf(MAX_PARALLELISM), "pipeline.auto-generate-uids", "false");
     }
+
+    /** The number of key groups of the keyed state; the highest parallelism the job can be rescaled to. */
+    public static final int MAX_PARALLELISM = 128;
 
     /** Adds the topology to {@code env}, reading from {@code input} and writing to {@code outputs}. */
     public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs) {

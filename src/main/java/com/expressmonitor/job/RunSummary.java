@@ -2,7 +2,10 @@ package com.expressmonitor.job;
 
 import com.expressmonitor.alert.DistrictAlertFunction;
 import com.expressmonitor.district.DistrictMetricsFunction;
+import com.expressmonitor.district.DistrictSummaryAccumulator;
 import com.expressmonitor.event.ScanClassifier;
+import com.expressmonitor.io.ConsoleOutputs;
+import com.expressmonitor.io.DisplayWidth;
 import com.expressmonitor.parcel.ParcelTracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,15 +15,20 @@ import org.apache.flink.api.common.JobExecutionResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What a bounded run counted: every input record as counted, duplicate, late or invalid, plus the records emitted,
- * and the per-district figures for the console summary.
+ * the per-district figures for the console summary, and the console's counts of dead letters and late events.
+ *
+ * @param deadLetterCounts from the console output: {@code reason:R} and {@code partition:P} counts (empty otherwise)
+ * @param lateCounts from the console output: {@code partition:P} counts (empty otherwise)
  */
 public record RunSummary(long input, long counted, long duplicates, long late, long invalid, long metrics, long alerts,
-        Map<String, DistrictSummaryAccumulator.Totals> districts) {
+        Map<String, DistrictSummaryAccumulator.Totals> districts, Map<String, Long> deadLetterCounts,
+        Map<String, Long> lateCounts) {
 
     public static RunSummary of(JobExecutionResult result) {
         Map<String, DistrictSummaryAccumulator.Totals> districts = new TreeMap<>();
@@ -34,9 +42,15 @@ public record RunSummary(long input, long counted, long duplicates, long late, l
                 count(result, ScanClassifier.ACC_INVALID),
                 count(result, DistrictMetricsFunction.ACC_METRICS),
                 count(result, DistrictAlertFunction.ACC_ALERTS),
-                districts);
+                districts,
+                counts(result, ConsoleOutputs.ACC_DEAD_LETTERS),
+                counts(result, ConsoleOutputs.ACC_LATE_EVENTS));
     }
 
+    private static Map<String, Long> counts(JobExecutionResult result, String name) {
+        Map<String, Long> v = result.getAccumulatorResult(name);
+        return v == null ? Map.of() : new TreeMap<>(v);
+    }
     private static void merge(Map<String, DistrictSummaryAccumulator.Totals> into,
             Map<String, DistrictSummaryAccumulator.Totals> from) {
         if (from == null) {
@@ -71,29 +85,53 @@ public record RunSummary(long input, long counted, long duplicates, long late, l
         Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
     }
 
-    /** The per-district table printed at the end of a console run. */
+    /**
+     * The accounting identity, {@code input 130 = 126 counted + 1 duplicate + 1 late + 2 invalid}: every input
+     * record has exactly one of the four outcomes.
+     */
+    public String accounting() {
+        return String.format(Locale.ROOT, "input %,d = %,d counted + %s + %,d late + %,d invalid", input, counted,
+                count(duplicates, "duplicate", "duplicates"), late, invalid);
+    }
+
+    /** {@code what} in the form a count of {@code n} needs: "1 alert", "2 alerts". */
+    public static String count(long n, String one, String many) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
+    }
+
+    /** What was written, e.g. {@code 6 metrics records, 2 alerts, 3 dead letters and 1 late event}. */
+    public String written() {
+        return count(metrics, "metrics record", "metrics records") + ", " + count(alerts, "alert", "alerts") + ", "
+                + count(invalid, "dead letter", "dead letters") + " and " + count(late, "late event", "late events");
+    }
+
+    /** The per-district table printed at the end of a console run, columns aligned by display width. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%n%s %-14s %10s %10s %10s %8s %8s %6s %6s%n", "district", "facility", "arrivals",
-                "departed", "delivered", "peak bl", "peak st", "yellow", "red"));
+        sb.append('\n').append(row("district", "facility", "arrivals", "departures", "deliveries", "peak backlog",
+                "peak stuck", "yellow", "red")).append('\n');
         for (Map.Entry<String, DistrictSummaryAccumulator.Totals> e : districts.entrySet()) {
             String[] k = e.getKey().split("/");
             DistrictSummaryAccumulator.Totals t = e.getValue();
-            String name = t.districtName == null ? k[0] : k[0] + " " + t.districtName;
-            sb.append(String.format("%s %-14s %10d %10d %10d %8d %8d %6d %6d%n", pad(name, 24), k[1], t.arrivals,
-                    t.departures, t.deliveries, t.peakBacklog, t.peakStuck, t.yellowAlerts, t.redAlerts));
+            sb.append(row(ConsoleOutputs.district(k[0], t.districtName), k[1], n(t.arrivals), n(t.departures),
+                    n(t.deliveries), n(t.peakBacklog), n(t.peakStuck), n(t.yellowAlerts), n(t.redAlerts))).append('\n');
         }
-        sb.append(String.format("%nrecords: %d in = %d counted + %d duplicates + %d late + %d invalid; "
-                + "%d metrics records, %d alerts%n", input, counted, duplicates, late, invalid, metrics, alerts));
+        sb.append("(parcels over the run; peak backlog and peak stuck: the most in any window; yellow and red: alerts "
+                + "raised)\n");
         return sb.toString();
     }
 
-    /** Pads for the terminal, counting CJK characters as two columns. */
-    private static String pad(String s, int width) {
-        int cols = 0;
-        for (int i = 0; i < s.length(); i++) {
-            cols += s.charAt(i) > 0x2E80 ? 2 : 1;
+    private static String n(long v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+
+    private static String row(String district, String facility, String... figures) {
+        StringBuilder b = new StringBuilder(DisplayWidth.padRight(district, ConsoleOutputs.DISTRICT_COLUMNS))
+                .append(' ').append(DisplayWidth.padRight(facility, 14));
+        int[] widths = {10, 11, 11, 13, 11, 7, 5};
+        for (int i = 0; i < figures.length; i++) {
+            b.append(DisplayWidth.padLeft(figures[i], widths[i]));
         }
-        return cols >= width ? s : s + " ".repeat(width - cols);
+        return b.toString().stripTrailing();
     }
 }

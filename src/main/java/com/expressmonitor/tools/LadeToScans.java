@@ -15,14 +15,34 @@ import java.util.List;
  * event-time order, as the handhelds would have reported them.
  *
  * <p>Usage: {@code LadeToScans CSV OUT.jsonl [--year 2025] [--district 220202]}. The dataset's times are local
- * (UTC+8) {@code MM-dd HH:mm:ss} without a year.
+ * (UTC+8) {@code MM-dd HH:mm:ss} without a year. The dataset is Cainiao's LaDe (Hugging Face {@code Cainiao-AI/LaDe},
+ * Apache-2.0); its delivery part's Jilin file is {@code delivery/delivery_jl.csv}, whose parcels are identified by
+ * {@code order_id} (extracts that carry a {@code course_row_id} column are read by that instead).
  */
 public final class LadeToScans {
     private LadeToScans() {}
 
+    static final String USAGE = """
+            Usage: java -cp target/express-traffic-monitor.jar com.expressmonitor.tools.LadeToScans CSV OUT.jsonl \
+                [--year 2025] [--district 220202]
+            Turns a LaDe-D delivery CSV (e.g. delivery/delivery_jl.csv of the Hugging Face dataset Cainiao-AI/LaDe)
+            into scans: an ARRIVED and a DELIVERED per parcel at a station per area type, in time order.
+              --year YYYY      the year of the dataset's MM-dd times (default 2025)
+              --district CODE  the GB/T 2260 district the stations are in (default 220202, Jilin's Changyi district)
+            """;
+
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(USAGE);
+            return;
+        }
         if (args.length < 2) {
-            System.err.println("usage: LadeToScans CSV OUT.jsonl [--year YYYY] [--district CODE]");
+            System.err.println("lade-to-scans: give the CSV to read and the JSON-lines file to write; --help says more");
+            System.exit(2);
+        }
+        if (!Files.isReadable(Path.of(args[0]))) {
+            System.err.println("lade-to-scans: cannot read " + args[0] + "; download delivery/delivery_jl.csv of the "
+                    + "Hugging Face dataset Cainiao-AI/LaDe and give its path");
             System.exit(2);
         }
         String year = "2025";
@@ -32,7 +52,7 @@ public final class LadeToScans {
                 case "--year" -> year = args[i + 1];
                 case "--district" -> district = args[i + 1];
                 default -> {
-                    System.err.println("unknown option " + args[i]);
+                    System.err.println("lade-to-scans: unknown option " + args[i] + "; --year and --district are known");
                     System.exit(2);
                 }
             }
@@ -42,10 +62,15 @@ public final class LadeToScans {
         try (BufferedReader r = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
             String header = r.readLine();
             List<String> cols = List.of(header.split(","));
-            int id = cols.indexOf("course_row_id");
+            int id = cols.contains("course_row_id") ? cols.indexOf("course_row_id") : cols.indexOf("order_id");
             int aoi = cols.indexOf("aoi_type");
             int accept = cols.indexOf("accept_time");
             int delivered = cols.indexOf("delivery_time");
+            if (id < 0 || aoi < 0 || accept < 0 || delivered < 0) {
+                System.err.println("lade-to-scans: " + args[0] + " lacks the columns order_id (or course_row_id), "
+                        + "aoi_type, accept_time and delivery_time; give a LaDe-D delivery CSV");
+                System.exit(2);
+            }
             String line;
             while ((line = r.readLine()) != null) {
                 String[] f = line.split(",", -1);

@@ -66,7 +66,7 @@ public final class KafkaTestBroker implements AutoCloseable {
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("log.retention.ms", "-1") // outputs carry event-time timestamps from the past
+                .setConfigProp("log.retention.ms", "-1") // inputs written by tests carry event times from the past
                 .setConfigProp("num.partitions", "1")
                 .build();
         cluster.format();

@@ -9,7 +9,7 @@ import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.io.OutputJson;
 import com.expressmonitor.io.ReplayFileSource;
 import com.expressmonitor.job.MonitorPipeline;
-import com.expressmonitor.job.Outputs;
+import com.expressmonitor.io.Outputs;
 import com.expressmonitor.job.RunSummary;
 import com.expressmonitor.job.ScanInput;
 

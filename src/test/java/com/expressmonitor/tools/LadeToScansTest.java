@@ -37,4 +37,22 @@ class LadeToScansTest {
                         + "\"facilityId\":\"JL-220202-AOI14\",\"facilityType\":\"STATION\",\"districtCode\":\"220202\","
                         + "\"carrier\":\"CAINIAO\",\"eventTime\":\"2025-09-25T11:32:00+08:00\"}");
     }
+
+    @Test
+    void thePublishedDeliveryFileIsReadByOrderId() throws Exception {
+        Path csv = dir.resolve("delivery_jl.csv");
+        Files.writeString(csv, """
+                order_id,region_id,city,courier_id,lng,lat,aoi_id,aoi_type,accept_time,accept_gps_time,accept_gps_lng,accept_gps_lat,delivery_time,delivery_gps_time,delivery_gps_lng,delivery_gps_lat,ds
+                4511,10,Jilin,1,126.5,43.8,7,14,06-17 08:08:00,06-17 08:08:00,126.5,43.8,06-17 11:32:00,06-17 11:32:00,126.5,43.8,617
+                """);
+        Path out = dir.resolve("lade.jsonl");
+        LadeToScans.main(new String[] {csv.toString(), out.toString()});
+        assertThat(Files.readAllLines(out)).containsExactly(
+                "{\"eventId\":\"4511-1\",\"waybillNo\":\"4511\",\"scanType\":\"ARRIVED\",\"facilityId\":\"JL-220202-AOI14\","
+                        + "\"facilityType\":\"STATION\",\"districtCode\":\"220202\",\"carrier\":\"CAINIAO\","
+                        + "\"eventTime\":\"2025-06-17T08:08:00+08:00\"}",
+                "{\"eventId\":\"4511-2\",\"waybillNo\":\"4511\",\"scanType\":\"DELIVERED\",\"facilityId\":\"JL-220202-AOI14\","
+                        + "\"facilityType\":\"STATION\",\"districtCode\":\"220202\",\"carrier\":\"CAINIAO\","
+                        + "\"eventTime\":\"2025-06-17T11:32:00+08:00\"}");
+    }
 }

@@ -1,9 +1,6 @@
-package com.expressmonitor.job;
+package com.expressmonitor.district;
 
-import com.expressmonitor.alert.Alert;
-import com.expressmonitor.alert.AlertLevel;
-import com.expressmonitor.alert.AlertStatus;
-import com.expressmonitor.district.DistrictMetrics;
+
 
 import org.apache.flink.api.common.accumulators.Accumulator;
 
@@ -15,7 +12,7 @@ import java.util.TreeMap;
  * Collects, per district and facility type, the figures of the end-of-run summary (throughput, peak backlog,
  * stuck parcels, alerts by level); Flink returns it to the client with the job's result.
  */
-public class DistrictSummaryAccumulator implements Accumulator<Object, TreeMap<String, DistrictSummaryAccumulator.Totals>> {
+public class DistrictSummaryAccumulator implements Accumulator<DistrictMetrics, TreeMap<String, DistrictSummaryAccumulator.Totals>> {
     private static final long serialVersionUID = 1L;
 
     private TreeMap<String, Totals> totals = new TreeMap<>();
@@ -57,30 +54,29 @@ public class DistrictSummaryAccumulator implements Accumulator<Object, TreeMap<S
     }
 
     @Override
-    public void add(Object value) {
-        if (value instanceof DistrictMetrics m) {
-            Totals t = totals.computeIfAbsent(m.key(), k -> new Totals());
-            t.districtName = m.districtName();
-            t.windows++;
-            t.arrivals += m.arrivals();
-            t.departures += m.departures();
-            t.deliveries += m.deliveries();
-            t.exceptions += m.exceptions();
-            t.peakBacklog = Math.max(t.peakBacklog, m.backlog());
-            t.peakStuck = Math.max(t.peakStuck, m.stuck());
-            if (m.windowEnd() > t.lastWindowEnd) {
-                t.lastWindowEnd = m.windowEnd();
-                t.lastBacklog = m.backlog();
-            }
-        } else if (value instanceof Alert a) {
-            Totals t = totals.computeIfAbsent(a.district() + "/" + a.facilityType(), k -> new Totals());
-            if (a.status() == AlertStatus.OPEN || a.status() == AlertStatus.ESCALATED) {
-                if (a.level() == AlertLevel.RED) {
-                    t.redAlerts++;
-                } else {
-                    t.yellowAlerts++;
-                }
-            }
+    public void add(DistrictMetrics m) {
+        Totals t = totals.computeIfAbsent(m.key(), k -> new Totals());
+        t.districtName = m.districtName();
+        t.windows++;
+        t.arrivals += m.arrivals();
+        t.departures += m.departures();
+        t.deliveries += m.deliveries();
+        t.exceptions += m.exceptions();
+        t.peakBacklog = Math.max(t.peakBacklog, m.backlog());
+        t.peakStuck = Math.max(t.peakStuck, m.stuck());
+        if (m.windowEnd() > t.lastWindowEnd) {
+            t.lastWindowEnd = m.windowEnd();
+            t.lastBacklog = m.backlog();
+        }
+    }
+
+    /** Counts an alert raised or escalated to yellow or red for {@code key} ({@code DISTRICT/FACILITY_TYPE}). */
+    public void addRaised(String key, boolean red) {
+        Totals t = totals.computeIfAbsent(key, k -> new Totals());
+        if (red) {
+            t.redAlerts++;
+        } else {
+            t.yellowAlerts++;
         }
     }
 
@@ -95,7 +91,7 @@ public class DistrictSummaryAccumulator implements Accumulator<Object, TreeMap<S
     }
 
     @Override
-    public void merge(Accumulator<Object, TreeMap<String, Totals>> other) {
+    public void merge(Accumulator<DistrictMetrics, TreeMap<String, Totals>> other) {
         for (Map.Entry<String, Totals> e : other.getLocalValue().entrySet()) {
             totals.computeIfAbsent(e.getKey(), k -> new Totals()).merge(e.getValue());
         }

@@ -1,4 +1,4 @@
-package com.expressmonitor.job;
+package com.expressmonitor.io;
 
 import com.expressmonitor.alert.Alert;
 import com.expressmonitor.district.DistrictMetrics;
