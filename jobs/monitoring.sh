@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Prometheus on localhost:9090 with the project's scrape configuration and rules (config/prometheus), after
 # checking them with promtool, for a monitor running on this machine:
-#   - the local Flink cluster (jobs/local-cluster.sh start; config/flink/config.yaml opens the metric ports 9249-9252),
+#   - the local Flink cluster (jobs/flink-cluster.sh start, jobs/flink-job.sh submit; config/flink/config.yaml opens
+#     the metric ports 9249-9252),
 #   - or a run of the runnable jar with the reporter on port 9249, e.g. Kafka in and out (jobs/run-kafka.sh):
 #       jobs/run-kafka.sh --flink.metrics.reporter.prom.factory.class org.apache.flink.metrics.prometheus.PrometheusReporterFactory \
 #         --flink.metrics.reporter.prom.port 9249 \
