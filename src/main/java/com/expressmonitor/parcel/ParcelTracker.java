@@ -8,8 +8,12 @@ import com.expressmonitor.event.ScanEvent;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -34,6 +38,12 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
 
     public static final String ACC_COUNTED = "counted";
     public static final String ACC_DUPLICATES = "duplicates";
+    /**
+     * Counted event ids kept in the parcel's value; further ones go to a map state, so that a parcel scanned very
+     * often (a scanner stuck in a loop, a test parcel) costs the same per scan as any other: one bounded value read
+     * and written, and one lookup, instead of a value that grows with every scan and is rewritten whole each time.
+     */
+    static final int INLINE_SEEN = 16;
 
     private final long windowSize;
     private final int zoneOffsetSeconds;
@@ -42,6 +52,8 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     private final long[] sla;
 
     private transient ValueState<ParcelState> state;
+    /** The parcel's counted event ids beyond the first {@link #INLINE_SEEN} (hash to nothing: a set). */
+    private transient MapState<Long, Boolean> seenOverflow;
     private transient LongCounter countedAcc;
     private transient LongCounter duplicatesAcc;
     private transient Counter countedMetric;
@@ -61,6 +73,8 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("parcel", ParcelStateSerializer.INSTANCE));
+        seenOverflow = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen-overflow", LongSerializer.INSTANCE, BooleanSerializer.INSTANCE));
         countedAcc = new LongCounter();
         duplicatesAcc = new LongCounter();
         getRuntimeContext().addAccumulator(ACC_COUNTED, countedAcc);
@@ -99,19 +113,35 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
      * parcel due up to the scan's time, in order, then the scan; one state read and one write, and a timer only
      * when the parcel's next abandonment or expiry comes earlier than the one already set.
      */
-    void applyPassed(ScanEvent event, TimerService timers, Collector<DistrictDelta> out) throws IOException {
+    void applyPassed(ScanEvent event, TimerService timers, Collector<DistrictDelta> out) throws Exception {
+        ParcelState s = load();
+        applyLoaded(s, event, out);
+        store(s, timers);
+    }
+
+    /** The current parcel's state, or a new one; with {@link #applyLoaded} and {@link #store}, one read and one write. */
+    ParcelState load() throws IOException {
         ParcelState s = state.value();
         if (s == null) {
             s = new ParcelState();
             parcelsMetric.inc();
         }
+        return s;
+    }
+
+    /** Applies a passed scan to a loaded parcel: what is due up to its time, in order, then the scan. */
+    void applyLoaded(ParcelState s, ScanEvent event, Collector<DistrictDelta> out) throws Exception {
         insertInOrder(s.pending, event);
         advance(s, event.eventTime(), out);
+    }
+
+    /** Writes the loaded parcel back (or drops it when nothing is left) and keeps its one timer right. */
+    void store(ParcelState s, TimerService timers) throws IOException {
         settle(s, timers);
     }
 
     /** The parcel's timer: applies what is due at {@code time} and sets the next timer, or drops the state. */
-    void fire(long time, TimerService timers, Collector<DistrictDelta> out) throws IOException {
+    void fire(long time, TimerService timers, Collector<DistrictDelta> out) throws Exception {
         ParcelState s = state.value();
         if (s == null) {
             return;
@@ -137,7 +167,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     }
 
     /** Applies, in order, every abandonment, expiry and pending scan due at or before {@code time}. */
-    void advance(ParcelState s, long time, Collector<DistrictDelta> out) {
+    void advance(ParcelState s, long time, Collector<DistrictDelta> out) throws Exception {
         while (true) {
             long abandon = abandonAt(s);
             long expiry = expiresAt(s);
@@ -158,18 +188,21 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         }
     }
 
-    private void apply(ParcelState s, ScanEvent e, Collector<DistrictDelta> out) {
+    private void apply(ParcelState s, ScanEvent e, Collector<DistrictDelta> out) throws Exception {
         long h = EventIdHash.of(e.eventId());
-        for (long seen : s.seen) {
-            if (seen == h) {
-                duplicatesAcc.add(1);
-                duplicatesMetric.inc();
-                return;
-            }
+        if (seenBefore(s, h)) {
+            duplicatesAcc.add(1);
+            duplicatesMetric.inc();
+            return;
         }
-        long[] seen = java.util.Arrays.copyOf(s.seen, s.seen.length + 1);
-        seen[s.seen.length] = h;
-        s.seen = seen;
+        if (s.seen.length < INLINE_SEEN) {
+            long[] seen = java.util.Arrays.copyOf(s.seen, s.seen.length + 1);
+            seen[s.seen.length] = h;
+            s.seen = seen;
+        } else {
+            seenOverflow.put(h, Boolean.TRUE);
+            s.seenOverflow = true;
+        }
         countedAcc.add(1);
         countedMetric.inc();
         long t = e.eventTime();
@@ -256,9 +289,23 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         s.stayOpen = 0;
     }
 
+    /** Whether the event id's hash was counted for this parcel: first in its value, then, if any, in the map. */
+    private boolean seenBefore(ParcelState s, long h) throws Exception {
+        for (long seen : s.seen) {
+            if (seen == h) {
+                return true;
+            }
+        }
+        return s.seenOverflow && seenOverflow.contains(h);
+    }
+
     /** Drops what is known of the parcel (its stay is already closed); scans still pending are kept. */
-    private static void forget(ParcelState s) {
+    private void forget(ParcelState s) {
         s.seen = new long[0];
+        if (s.seenOverflow) {
+            seenOverflow.clear();
+            s.seenOverflow = false;
+        }
         s.lastScan = NONE;
         s.deliveredAt = NONE;
     }

@@ -46,7 +46,8 @@ import java.util.TreeMap;
  * watermark for long) are they moved into their parcels' state with timers, the plain function's path.
  *
  * <p><b>Passed scans are applied key group by key group</b>, which keeps RocksDB's working set for consecutive scans
- * small enough for the CPU cache.
+ * small enough for the CPU cache, and <b>parcel by parcel</b>: the scans of one parcel that a watermark passes cost
+ * one state read and one write together, however many there are.
  *
  * <p><b>Changes are summed before the district shuffle.</b> The changes to district figures are summed per (district
  * and facility type, window) in memory and sent on just before each watermark and each checkpoint barrier. The
@@ -202,9 +203,16 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         }
         waitingCount -= passed.size();
         passed.sort(Passed.ORDER);
-        for (Passed p : passed) {
-            setCurrentKey(p.scan.waybillNo());
-            userFunction.applyPassed(p.scan, timers, sums);
+        // A parcel's passed scans are next to each other: its state is read once and written once for all of them.
+        int n = passed.size();
+        for (int i = 0; i < n; ) {
+            String waybill = passed.get(i).scan.waybillNo();
+            setCurrentKey(waybill);
+            ParcelState parcel = userFunction.load();
+            do {
+                userFunction.applyLoaded(parcel, passed.get(i++).scan, sums);
+            } while (i < n && passed.get(i).scan.waybillNo().equals(waybill));
+            userFunction.store(parcel, timers);
         }
         passed.clear();
     }
