@@ -4,6 +4,7 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -13,6 +14,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +24,10 @@ import java.util.Map;
  * <p>It runs chained to the source, before any shuffle, so it sees each partition's records in their order. The
  * greatest event time per partition is checkpointed (union state: after a rescale every subtask gets all of them
  * and uses those of the partitions it reads; maxima only grow, so merging by maximum is exact).
+ *
+ * <p>Its counts (records in, invalid, late) are checkpointed too, and the accumulators and metrics start from them
+ * after a restart, so that a run's summary and counters stay exact after any failure: a record read again after a
+ * restore is counted once, as the restored state had not seen it.
  */
 public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
@@ -37,6 +43,9 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
 
     private transient Map<String, long[]> maxEventTime;
     private transient ListState<PartitionHighWater> checkpointed;
+    /** Per subtask {input, invalid, late}; entries are split among subtasks on a rescale, and summed. */
+    private transient ListState<long[]> countsState;
+    private transient long[] restoredCounts;
     private transient LongCounter inputCount;
     private transient LongCounter invalidCount;
     private transient LongCounter lateCount;
@@ -60,6 +69,15 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         inputMetric = group.counter("recordsIn");
         invalidMetric = group.counter("deadLetters");
         lateMetric = group.counter("lateEvents");
+        if (restoredCounts == null) {
+            restoredCounts = new long[3]; // not restored from a checkpoint (a function run on its own)
+        }
+        inputCount.add(restoredCounts[0]);
+        inputMetric.inc(restoredCounts[0]);
+        invalidCount.add(restoredCounts[1]);
+        invalidMetric.inc(restoredCounts[1]);
+        lateCount.add(restoredCounts[2]);
+        lateMetric.inc(restoredCounts[2]);
     }
 
     @Override
@@ -98,6 +116,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         for (Map.Entry<String, long[]> e : maxEventTime.entrySet()) {
             checkpointed.add(new PartitionHighWater(e.getKey(), e.getValue()[0]));
         }
+        countsState.update(List.of(new long[] {inputCount.getLocalValue(), invalidCount.getLocalValue(),
+                lateCount.getLocalValue()}));
     }
 
     @Override
@@ -109,6 +129,9 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
             maxEventTime.merge(h.partition(), new long[] {h.maxEventTime()},
                     (a, b) -> a[0] >= b[0] ? a : b);
         }
+        countsState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("outcome-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        restoredCounts = Counts.sum(countsState.get(), 3);
     }
 
     /** The greatest valid event time seen in one input partition. */

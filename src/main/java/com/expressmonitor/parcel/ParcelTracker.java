@@ -59,7 +59,10 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     private transient Counter countedMetric;
     private transient Counter duplicatesMetric;
     private transient Counter abandonedMetric;
-    /** Parcels whose state this subtask holds (up and down as state is created and cleared; not restored). */
+    /**
+     * Parcels whose state this subtask holds (up and down as state is created and cleared, restored with the counts;
+     * after a rescale each subtask's figure is off, their sum is right).
+     */
     private transient Counter parcelsMetric;
 
     public ParcelTracker(MonitorConfig config) {
@@ -84,6 +87,25 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         duplicatesMetric = group.counter("duplicates");
         abandonedMetric = group.counter("staysAbandoned");
         parcelsMetric = group.counter("parcelsInState");
+    }
+
+    /**
+     * This subtask's counts as the operator checkpoints them: {counted, duplicates, stays abandoned, parcels in
+     * state}; {@link #restoreCounts} starts the accumulators and metrics from them after a restart.
+     */
+    long[] counts() {
+        return new long[] {countedAcc.getLocalValue(), duplicatesAcc.getLocalValue(), abandonedMetric.getCount(),
+            parcelsMetric.getCount()};
+    }
+
+    /** Adds the counts restored from a checkpoint (summed over the entries this subtask received); after open(). */
+    void restoreCounts(long[] restored) {
+        countedAcc.add(restored[0]);
+        countedMetric.inc(restored[0]);
+        duplicatesAcc.add(restored[1]);
+        duplicatesMetric.inc(restored[1]);
+        abandonedMetric.inc(restored[2]);
+        parcelsMetric.inc(restored[3]);
     }
 
     @Override

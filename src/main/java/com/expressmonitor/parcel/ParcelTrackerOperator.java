@@ -1,11 +1,13 @@
 package com.expressmonitor.parcel;
 
 import com.expressmonitor.district.DistrictDelta;
+import com.expressmonitor.event.Counts;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanEventSerializer;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -72,6 +74,9 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private transient int waitingCount;
     /** The waiting scans at the last checkpoint. */
     private transient ListState<ScanEvent> waitingState;
+    /** The tracker's counts per subtask ({@link ParcelTracker#counts}), so that they survive restarts. */
+    private transient ListState<long[]> countsState;
+    private transient long[] restoredCounts;
     private transient DeltaSums sums;
     /** Scans passed by the current watermark, being applied (kept to reuse its array). */
     private transient ArrayList<Passed> passed;
@@ -91,6 +96,9 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         // Union state: after a change of parallelism every subtask reads all waiting scans and keeps its own.
         waitingState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("waiting-scans", ScanEventSerializer.INSTANCE));
+        countsState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("tracker-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        restoredCounts = Counts.sum(countsState.get(), 4);
         if (context.isRestored()) {
             var task = getRuntimeContext().getTaskInfo();
             KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups,
@@ -111,11 +119,13 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
             all.addAll(scans);
         }
         waitingState.update(all);
+        countsState.update(List.of(userFunction.counts()));
     }
 
     @Override
     public void open() throws Exception {
         super.open();
+        userFunction.restoreCounts(restoredCounts);
         InternalTimerService<VoidNamespace> internal =
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         timers = new SimpleTimerService(internal);

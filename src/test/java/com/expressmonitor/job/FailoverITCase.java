@@ -64,6 +64,12 @@ class FailoverITCase {
         assertThat(crashed.metrics().size() - once.metrics().size()).isLessThan(failAt);
         assertThat(distinct(crashed.deadLetters())).isEqualTo(distinct(once.deadLetters()));
         assertThat(distinct(crashed.lateEvents())).isEqualTo(distinct(once.lateEvents()));
+        // The counts survive the restart: records read again after the restore are not counted twice.
+        RunSummary a = once.summary();
+        RunSummary b = crashed.summary();
+        assertThat(List.of(b.input(), b.counted(), b.duplicates(), b.late(), b.invalid()))
+                .isEqualTo(List.of(a.input(), a.counted(), a.duplicates(), a.late(), a.invalid()));
+        assertThat(a.input()).isEqualTo(a.counted() + a.duplicates() + a.late() + a.invalid());
     }
 
     private static ScanInput input(GeneratorSettings settings, MonitorConfig config, ScanParser parser) {
