@@ -55,6 +55,15 @@ public final class MonitorPipeline {
 
     /** Adds the topology to {@code env}, reading from {@code input} and writing to {@code outputs}. */
     public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs) {
+        build(env, config, input, outputs, new ParcelTracker(config));
+    }
+
+    /**
+     * The same topology with the given per-parcel function (the fault-injection tests pass one that fails on
+     * purpose; everything else runs {@code new ParcelTracker(config)}).
+     */
+    public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs,
+            ParcelTracker tracker) {
         DataStream<ScanRecord> records = env.fromSource(input.source(), watermarks(config, input), input.name())
                 .uid(input.uid());
 
@@ -66,7 +75,7 @@ public final class MonitorPipeline {
         DataStream<DistrictDelta> deltas = onTime
                 .keyBy(ScanEvent::waybillNo)
                 .transform("Track parcel stays", TypeInformation.of(DistrictDelta.class),
-                        new ParcelTrackerOperator(new ParcelTracker(config)))
+                        new ParcelTrackerOperator(tracker))
                 .uid("parcel-tracker")
                 .name("Track parcel stays");
 
