@@ -18,8 +18,8 @@ HEAP=${HEAP:-6g}
 QUICK=${1:-}
 
 mvn -B -q -Pbenchmark -DskipTests compile dependency:build-classpath \
-    -Dmdep.outputFile=target/benchmark.classpath -Dmdep.includeScope=compile
-CP="target/classes:$(cat target/benchmark.classpath)"
+    -Dmdep.outputFile=target/bench/benchmark.classpath -Dmdep.includeScope=compile
+CP="target/bench/classes:$(cat target/bench/benchmark.classpath)"
 OPENS=""
 for p in java.util java.lang java.lang.invoke java.nio sun.nio.ch java.io java.net java.util.concurrent java.time java.text; do
   OPENS="$OPENS --add-opens=java.base/$p=ALL-UNNAMED"

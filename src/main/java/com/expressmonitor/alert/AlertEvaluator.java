@@ -25,10 +25,15 @@ public class AlertEvaluator implements Serializable {
         this.config = config;
     }
 
-    /** Evaluates BACKLOG, STUCK then SURGE on {@code m}, updating {@code state} and passing each change on. */
-    public void evaluate(AlertState state, DistrictMetrics m, Consumer<Alert> out) {
+    /**
+     * Evaluates BACKLOG, STUCK then SURGE on {@code m}, updating {@code state} and passing each change on.
+     *
+     * @return the thresholds the evaluation used, for the gauges that show them
+     */
+    public ThresholdsInForce evaluate(AlertState state, DistrictMetrics m, Consumer<Alert> out) {
         PeakSeason season = config.seasonOn(LocalTimes.localDate(m.windowStart(), config.zoneOffsetSeconds()));
         double multiplier = season == null ? 1.0 : season.thresholdMultiplier();
+        ThresholdsInForce inForce = new ThresholdsInForce(multiplier);
         AlertThresholds th = config.thresholds(m.district(), m.facilityType());
         for (AlertKind kind : KINDS) {
             double yellow;
@@ -56,8 +61,10 @@ public class AlertEvaluator implements Serializable {
                     red = surge.red() * capacity * multiplier;
                 }
             }
+            inForce.set(kind, yellow, red);
             evaluateKind(state, kind, value, yellow, red, m, out);
         }
+        return inForce;
     }
 
     private void evaluateKind(AlertState state, AlertKind kind, double value, double yellow, double red,

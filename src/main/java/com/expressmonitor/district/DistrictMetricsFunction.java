@@ -5,26 +5,26 @@ import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.config.PeakSeason;
 import com.expressmonitor.event.FacilityType;
 import com.expressmonitor.district.DistrictSummaryAccumulator;
+import com.expressmonitor.metrics.DistrictGauges;
+import com.expressmonitor.metrics.DistrictLabels;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
-
 /**
  * Turns a window's summed changes into its metrics record: backlog and stuck run on from window to window (the
  * window operator fires a key's windows in time order), and a record is emitted only for windows with activity.
  *
- * <p>The running totals are the only state kept across windows: two numbers per district and facility type.
+ * <p>The running totals are the only state kept across windows: two numbers per district and facility type (and,
+ * for a district whose gauges are published under {@value DistrictLabels#OTHER}, the run in which its totals were
+ * last added to that label's sums; see {@link DistrictGauges}).
  */
 public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta, DistrictMetrics, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
@@ -35,10 +35,9 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
     private transient ValueStateDescriptor<RunningTotals> totalsDescriptor;
     private transient LongCounter metricsCount;
     private transient DistrictSummaryAccumulator summary;
+    private transient ValueStateDescriptor<Long> otherRunDescriptor;
     private transient Counter metricsEmitted;
-    private transient MetricGroup group;
-    /** Latest figures per key, read by the per-district gauges. */
-    private transient Map<String, DistrictMetrics> latest;
+    private transient DistrictGauges gauges;
 
     public DistrictMetricsFunction(MonitorConfig config) {
         this.config = config;
@@ -51,9 +50,10 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
         summary = new DistrictSummaryAccumulator();
         getRuntimeContext().addAccumulator(ACC_METRICS, metricsCount);
         getRuntimeContext().addAccumulator(ACC_DISTRICTS, summary);
-        group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");
+        otherRunDescriptor = new ValueStateDescriptor<>("other-district-run", Long.class);
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");
         metricsEmitted = group.counter("metricsEmitted");
-        latest = new ConcurrentHashMap<>(); // gauges are read from the metrics reporter thread
+        gauges = new DistrictGauges(group, new DistrictLabels(config.districts().keySet(), DistrictLabels.MAX_OTHERS));
     }
 
     @Override
@@ -67,40 +67,52 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
         }
         totals.backlog += sum.backlog;
         totals.stuck += sum.stuck;
-        if (totals.backlog == 0 && totals.stuck == 0) {
+        boolean quiet = totals.backlog == 0 && totals.stuck == 0;
+        if (quiet) {
             state.clear(); // nothing open: keep no state for a quiet district
         } else {
             state.update(totals);
+        }
+        String district = DistrictDelta.districtOf(key);
+        FacilityType type = DistrictDelta.typeOf(key);
+        publishTotals(ctx, district, type, sum, totals);
+        if (quiet) {
+            // Contributes nothing to the gauges now; seen again, it starts from empty totals. Cleared whatever its
+            // label is now, so that a mark from a run in which it was under "other" does not stay behind.
+            ctx.globalState().getState(otherRunDescriptor).clear();
         }
         if (!sum.hasActivity()) {
             return;
         }
         TimeWindow w = ctx.window();
-        String district = DistrictDelta.districtOf(key);
-        FacilityType type = DistrictDelta.typeOf(key);
         PeakSeason season = config.seasonOn(LocalTimes.localDate(w.getStart(), config.zoneOffsetSeconds()));
         DistrictMetrics m = new DistrictMetrics(district, config.districtName(district), type, w.getStart(), w.getEnd(),
                 sum.arrivals, sum.departures, sum.deliveries, sum.exceptions, totals.backlog, totals.stuck,
                 season == null ? null : season.name());
         metricsCount.add(1);
         metricsEmitted.inc();
-        publish(key, m);
+        gauges.window(m);
         summary.add(m);
         out.collect(m);
     }
 
     /**
-     * Keeps the latest window's figures of each district and facility type as gauges (registered when the key is
-     * first seen; at most two per district), so dashboards can chart backlog and throughput per district.
+     * Passes the key's open and stuck stays to its gauges. For a district published under
+     * {@value DistrictLabels#OTHER} the sums take this window's changes, or the whole totals the first time the
+     * district is seen in this run of the subtask (its earlier totals came back from a checkpoint).
      */
-    private void publish(String key, DistrictMetrics m) {
-        if (latest.put(key, m) == null) {
-            MetricGroup g = group.addGroup("district", m.district()).addGroup("facilityType", m.facilityType().name());
-            g.gauge("backlog", (Gauge<Long>) () -> latest.get(key).backlog());
-            g.gauge("stuck", (Gauge<Long>) () -> latest.get(key).stuck());
-            g.gauge("arrivals", (Gauge<Long>) () -> latest.get(key).arrivals());
-            g.gauge("departures", (Gauge<Long>) () -> latest.get(key).departures());
-            g.gauge("windowEnd", (Gauge<Long>) () -> latest.get(key).windowEnd());
+    private void publishTotals(Context ctx, String district, FacilityType type, DistrictDelta sum, RunningTotals totals)
+            throws Exception {
+        if (!gauges.isOther(district)) {
+            gauges.totals(district, type, totals.backlog, totals.stuck);
+            return;
+        }
+        ValueState<Long> counted = ctx.globalState().getState(otherRunDescriptor);
+        Long run = counted.value();
+        boolean first = run == null || run != gauges.runId();
+        gauges.addToOther(type, first ? totals.backlog : sum.backlog, first ? totals.stuck : sum.stuck);
+        if (first) {
+            counted.update(gauges.runId());
         }
     }
 }

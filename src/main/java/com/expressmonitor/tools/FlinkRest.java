@@ -155,7 +155,7 @@ final class FlinkRest {
     private static String withoutClassName(String line) {
         // "org.example.SomeException: what happened" -> "what happened"; a line without a class name stays.
         int colon = line.indexOf(": ");
-        if (colon > 0 && line.substring(0, colon).matches("[\\w.$]+(Exception|Error|Throwable)")) {
+        if (colon > 0 && line.substring(0, colon).matches("([a-z_][\\w]*\\.)+[A-Z][\\w$]*|[\\w.$]+(Exception|Error)")) {
             String rest = line.substring(colon + 2).strip();
             return rest.isEmpty() ? line : rest;
         }

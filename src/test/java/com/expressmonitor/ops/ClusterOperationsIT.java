@@ -129,7 +129,7 @@ class ClusterOperationsIT {
                 Stream.concat(Stream.of("submit", "--parallelism", "2"), jobOptions("ops", GROUP).stream())
                         .toArray(String[]::new)).ok();
         String job1 = group(submitted.out(), "submitted job ([0-9a-f]{32}) at parallelism 2: RUNNING");
-        Process feed = scripts.start(Scripts.ROOT, "generate-to-kafka.sh", "--rate", "1000", "--parcels", "8000",
+        Process feed = scripts.start(Scripts.ROOT, "generate-to-kafka.sh", "--rate", "600", "--parcels", "8000",
                 "--seed", "7", "--day", LocalDate.now().plusDays(2).toString(), "--config", "config/demo.yaml",
                 "--kafka.topics.scan-events", "ops.scans");
         await("outputs are committed", () -> !topics.readCommitted("ops.metrics").isEmpty());
