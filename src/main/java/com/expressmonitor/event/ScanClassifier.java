@@ -1,10 +1,11 @@
 package com.expressmonitor.event;
 
+import com.expressmonitor.accounting.CheckpointedCounts;
+
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -14,7 +15,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,9 +43,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
 
     private transient Map<String, long[]> maxEventTime;
     private transient ListState<PartitionHighWater> checkpointed;
-    /** Per subtask {input, invalid, late}; entries are split among subtasks on a rescale, and summed. */
-    private transient ListState<long[]> countsState;
-    private transient long[] restoredCounts;
+    /** {input, invalid, late}, restored after a restart. */
+    private transient CheckpointedCounts counts;
     private transient LongCounter inputCount;
     private transient LongCounter invalidCount;
     private transient LongCounter lateCount;
@@ -69,15 +68,15 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         inputMetric = group.counter("recordsIn");
         invalidMetric = group.counter("deadLetters");
         lateMetric = group.counter("lateEvents");
-        if (restoredCounts == null) {
-            restoredCounts = new long[3]; // not restored from a checkpoint (a function run on its own)
+        if (counts == null) {
+            counts = new CheckpointedCounts("outcome-counts", 3); // a function run on its own: nothing restored
         }
-        inputCount.add(restoredCounts[0]);
-        inputMetric.inc(restoredCounts[0]);
-        invalidCount.add(restoredCounts[1]);
-        invalidMetric.inc(restoredCounts[1]);
-        lateCount.add(restoredCounts[2]);
-        lateMetric.inc(restoredCounts[2]);
+        inputCount.add(counts.restored(0));
+        inputMetric.inc(counts.restored(0));
+        invalidCount.add(counts.restored(1));
+        invalidMetric.inc(counts.restored(1));
+        lateCount.add(counts.restored(2));
+        lateMetric.inc(counts.restored(2));
     }
 
     @Override
@@ -116,8 +115,7 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         for (Map.Entry<String, long[]> e : maxEventTime.entrySet()) {
             checkpointed.add(new PartitionHighWater(e.getKey(), e.getValue()[0]));
         }
-        countsState.update(List.of(new long[] {inputCount.getLocalValue(), invalidCount.getLocalValue(),
-                lateCount.getLocalValue()}));
+        counts.snapshot(inputCount.getLocalValue(), invalidCount.getLocalValue(), lateCount.getLocalValue());
     }
 
     @Override
@@ -129,9 +127,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
             maxEventTime.merge(h.partition(), new long[] {h.maxEventTime()},
                     (a, b) -> a[0] >= b[0] ? a : b);
         }
-        countsState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("outcome-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        restoredCounts = Counts.sum(countsState.get(), 3);
+        counts = new CheckpointedCounts("outcome-counts", 3);
+        counts.initialize(context.getOperatorStateStore());
     }
 
     /** The greatest valid event time seen in one input partition. */

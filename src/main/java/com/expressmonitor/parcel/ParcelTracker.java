@@ -1,5 +1,6 @@
 package com.expressmonitor.parcel;
 
+import com.expressmonitor.accounting.CheckpointedCounts;
 import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictDelta;
@@ -93,19 +94,21 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
      * This subtask's counts as the operator checkpoints them: {counted, duplicates, stays abandoned, parcels in
      * state}; {@link #restoreCounts} starts the accumulators and metrics from them after a restart.
      */
+    static final int COUNTS = 4;
+
     long[] counts() {
         return new long[] {countedAcc.getLocalValue(), duplicatesAcc.getLocalValue(), abandonedMetric.getCount(),
             parcelsMetric.getCount()};
     }
 
-    /** Adds the counts restored from a checkpoint (summed over the entries this subtask received); after open(). */
-    void restoreCounts(long[] restored) {
-        countedAcc.add(restored[0]);
-        countedMetric.inc(restored[0]);
-        duplicatesAcc.add(restored[1]);
-        duplicatesMetric.inc(restored[1]);
-        abandonedMetric.inc(restored[2]);
-        parcelsMetric.inc(restored[3]);
+    /** Goes on from the counts restored from a checkpoint; after open(). */
+    void restoreCounts(CheckpointedCounts restored) {
+        countedAcc.add(restored.restored(0));
+        countedMetric.inc(restored.restored(0));
+        duplicatesAcc.add(restored.restored(1));
+        duplicatesMetric.inc(restored.restored(1));
+        abandonedMetric.inc(restored.restored(2));
+        parcelsMetric.inc(restored.restored(3));
     }
 
     @Override

@@ -1,13 +1,12 @@
 package com.expressmonitor.parcel;
 
 import com.expressmonitor.district.DistrictDelta;
-import com.expressmonitor.event.Counts;
+import com.expressmonitor.accounting.CheckpointedCounts;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanEventSerializer;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -74,9 +73,8 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private transient int waitingCount;
     /** The waiting scans at the last checkpoint. */
     private transient ListState<ScanEvent> waitingState;
-    /** The tracker's counts per subtask ({@link ParcelTracker#counts}), so that they survive restarts. */
-    private transient ListState<long[]> countsState;
-    private transient long[] restoredCounts;
+    /** The tracker's counts ({@link ParcelTracker#counts}), so that they survive restarts. */
+    private transient CheckpointedCounts counts;
     private transient DeltaSums sums;
     /** Scans passed by the current watermark, being applied (kept to reuse its array). */
     private transient ArrayList<Passed> passed;
@@ -96,9 +94,8 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         // Union state: after a change of parallelism every subtask reads all waiting scans and keeps its own.
         waitingState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("waiting-scans", ScanEventSerializer.INSTANCE));
-        countsState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("tracker-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        restoredCounts = Counts.sum(countsState.get(), 4);
+        counts = new CheckpointedCounts("tracker-counts", ParcelTracker.COUNTS);
+        counts.initialize(context.getOperatorStateStore());
         if (context.isRestored()) {
             var task = getRuntimeContext().getTaskInfo();
             KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups,
@@ -119,13 +116,13 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
             all.addAll(scans);
         }
         waitingState.update(all);
-        countsState.update(List.of(userFunction.counts()));
+        counts.snapshot(userFunction.counts());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        userFunction.restoreCounts(restoredCounts);
+        userFunction.restoreCounts(counts);
         InternalTimerService<VoidNamespace> internal =
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         timers = new SimpleTimerService(internal);

@@ -112,7 +112,7 @@ class FaultInjectionITCase {
                     value));
         }
         createTopics("golden");
-        kafka().produce("golden.scans", input);
+        feed("golden.scans", 0);
         MonitorConfig config = config("golden", true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink(Map.of()));
         env.setParallelism(2);
@@ -220,7 +220,7 @@ class FaultInjectionITCase {
             this.config = config(name, false);
             createTopics(name);
             // The day is written at about 4,000 records a second: the faults below hit a job that is working.
-            feeder = new Thread(() -> feed(name + ".scans"), "feed " + name);
+            feeder = new Thread(() -> feed(name + ".scans", 4_000), "feed " + name);
             feeder.start();
         }
 
@@ -282,8 +282,9 @@ class FaultInjectionITCase {
             }
             assertAccounted(outcome);
             RunSummary g = golden.summary();
-            assertThat(List.of(summary.input(), summary.counted(), summary.duplicates(), summary.late(), summary.invalid()))
-                    .as(name + ": the run's counts").isEqualTo(List.of(g.input(), g.counted(), g.duplicates(), g.late(), g.invalid()));
+            assertThat(List.of(summary.input(), summary.counted(), summary.duplicates(), summary.late(), summary.invalid(),
+                    summary.metrics(), summary.alerts())).as(name + ": the run's counts").isEqualTo(List.of(g.input(),
+                    g.counted(), g.duplicates(), g.late(), g.invalid(), g.metrics(), g.alerts()));
         }
     }
 
@@ -338,8 +339,8 @@ class FaultInjectionITCase {
         return Configuration.fromMap(o);
     }
 
-    /** Writes the day into a topic in order, per partition, at about 4,000 records a second. */
-    private static void feed(String topic) {
+    /** Writes the day into a topic in order, per partition, at about {@code perSecond} records a second (0: at once). */
+    private static void feed(String topic, int perSecond) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka().bootstrapServers());
         p.put("acks", "all");
@@ -350,7 +351,7 @@ class FaultInjectionITCase {
             for (int i = 0; i < input.size(); i++) {
                 KafkaTestBroker.Out r = input.get(i);
                 producer.send(new ProducerRecord<>(topic, r.partition(), r.key(), r.value()));
-                long due = start + i * 250_000L;
+                long due = perSecond == 0 ? 0 : start + i * 1_000_000_000L / perSecond;
                 long now = System.nanoTime();
                 if (due > now + 2_000_000L) {
                     Thread.sleep((due - now) / 1_000_000L);
