@@ -90,8 +90,13 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) throws Exception {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** A topic with topic-level settings, e.g. {@code max.message.bytes}. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
         }
     }
 
