@@ -109,7 +109,18 @@ public final class MonitorPipeline {
         WatermarkStrategy<ScanRecord> strategy = WatermarkStrategy
                 .<ScanRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.outOfOrdernessMillis()))
                 .withTimestampAssigner((r, previous) -> r.event != null ? r.event.eventTime() : Long.MIN_VALUE);
+        if (config.maxDriftMillis() > 0) {
+            // An input partition (a Kafka partition, a replay file, a generator share) whose watermark runs more than
+            // max-drift ahead of the slowest pauses until the others catch up: otherwise its scans would wait for
+            // the watermark in the parcel tracker, as many as it can read ahead (a catch-up, a slow partition).
+            strategy = strategy.withWatermarkAlignment(ALIGNMENT_GROUP, Duration.ofMillis(config.maxDriftMillis()),
+                    ALIGNMENT_INTERVAL);
+        }
         return input.partitionsMayIdle() && config.idlenessMillis() > 0
                 ? strategy.withIdleness(Duration.ofMillis(config.idlenessMillis())) : strategy;
     }
+
+    private static final String ALIGNMENT_GROUP = "express-monitor-scans";
+    /** How often readers compare their watermarks: as often as they emit them. */
+    private static final Duration ALIGNMENT_INTERVAL = Duration.ofMillis(200);
 }

@@ -123,13 +123,18 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
 
     /** Keeps a scan in the parcel's state until the watermark passes it, with a timer at its time. */
     void hold(ScanEvent event, TimerService timers) throws IOException {
-        ParcelState s = state.value();
-        if (s == null) {
-            s = new ParcelState();
-            parcelsMetric.inc();
-        }
+        ParcelState s = load();
+        holdLoaded(s, event, timers);
+        storeHeld(s);
+    }
+
+    /** Adds a scan to a loaded parcel's pending ones, with a timer at its time; {@link #storeHeld} writes it. */
+    void holdLoaded(ParcelState s, ScanEvent event, TimerService timers) {
         insertInOrder(s.pending, event);
         schedule(s, timers, event.eventTime());
+    }
+
+    void storeHeld(ParcelState s) throws IOException {
         state.update(s);
     }
 

@@ -5,8 +5,10 @@ import com.expressmonitor.accounting.CheckpointedCounts;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanEventSerializer;
 
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -64,6 +66,8 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private static final long serialVersionUID = 1L;
     /** Most scans kept waiting in memory per subtask; beyond that they wait in state as with the plain function. */
     static final int MAX_WAITING = 200_000;
+    /** Accumulator: the most scans that waited for the watermark at once in one subtask, over the run. */
+    public static final String ACC_MOST_WAITING = "most-scans-waiting";
 
     private transient TimerService timers;
     /** Scans waiting for the watermark, by event-time second, each list in arrival order. */
@@ -71,6 +75,8 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private transient long lastSecond;
     private transient ArrayList<ScanEvent> lastBucket;
     private transient int waitingCount;
+    /** The most scans that waited at once in this subtask (an accumulator: the run's figure, for its summary). */
+    private transient LongMaximum mostWaiting;
     /** The waiting scans at the last checkpoint. */
     private transient ListState<ScanEvent> waitingState;
     /** The tracker's counts ({@link ParcelTracker#counts}), so that they survive restarts. */
@@ -123,6 +129,10 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     public void open() throws Exception {
         super.open();
         userFunction.restoreCounts(counts);
+        mostWaiting = new LongMaximum();
+        getRuntimeContext().addAccumulator(ACC_MOST_WAITING, mostWaiting);
+        // Read by the metrics reporter's thread: a plain int read, at worst a moment old.
+        getMetricGroup().addGroup("expressMonitor").gauge("scansWaiting", (Gauge<Integer>) () -> waitingCount);
         InternalTimerService<VoidNamespace> internal =
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         timers = new SimpleTimerService(internal);
@@ -139,6 +149,9 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     @Override
     public void processElement(StreamRecord<ScanEvent> element) throws Exception {
         enqueue(element.getValue());
+        if (waitingCount > mostWaiting.getLocalValuePrimitive()) {
+            mostWaiting.add(waitingCount);
+        }
         if (waitingCount >= MAX_WAITING) {
             holdWaiting(); // no watermark for long (a replay reads everything first): keep memory bounded
         }
@@ -209,17 +222,34 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
             }
         }
         waitingCount -= passed.size();
+        perParcel(false);
+    }
+
+    /**
+     * Applies ({@code hold} false) or holds in state the scans of {@link #passed}, sorted first by key group and
+     * parcel: a parcel's scans are then next to each other, and its state is read once and written once for all of
+     * them, however many there are.
+     */
+    private void perParcel(boolean hold) throws Exception {
         passed.sort(Passed.ORDER);
-        // A parcel's passed scans are next to each other: its state is read once and written once for all of them.
         int n = passed.size();
         for (int i = 0; i < n; ) {
             String waybill = passed.get(i).scan.waybillNo();
             setCurrentKey(waybill);
             ParcelState parcel = userFunction.load();
             do {
-                userFunction.applyLoaded(parcel, passed.get(i++).scan, sums);
+                ScanEvent scan = passed.get(i++).scan;
+                if (hold) {
+                    userFunction.holdLoaded(parcel, scan, timers);
+                } else {
+                    userFunction.applyLoaded(parcel, scan, sums);
+                }
             } while (i < n && passed.get(i).scan.waybillNo().equals(waybill));
-            userFunction.store(parcel, timers);
+            if (hold) {
+                userFunction.storeHeld(parcel);
+            } else {
+                userFunction.store(parcel, timers);
+            }
         }
         passed.clear();
     }
@@ -274,12 +304,7 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
                 passed.add(new Passed(e, keyGroups));
             }
         }
-        passed.sort(Passed.ORDER); // by key group, as when applying
-        for (Passed p : passed) {
-            setCurrentKey(p.scan.waybillNo());
-            userFunction.hold(p.scan, timers);
-        }
-        passed.clear();
+        perParcel(true);
         waiting.clear();
         lastBucket = null;
         waitingCount = 0;
