@@ -2,7 +2,9 @@
 # Throughput, CPU, latency, memory and state-size benchmark of the monitoring job, and its Flink SQL baseline,
 # on an embedded mini cluster (one JVM per configuration). Results: one JSON line per run in target/benchmark/.
 #
-# Usage: jobs/benchmark.sh [quick]
+# Usage: jobs/benchmark.sh [quick | hot]
+#   quick  the main RocksDB and heap runs and one latency run
+#   hot    the main RocksDB run, then the same day with HOT_SCANS scans of one parcel mixed in (default 1,000,000)
 # Environment (all optional):
 #   PARCELS=450000     parcels of the simulated Double-11 day (about 8.3 scans each), generated once and cached
 #   REPEAT=1           runs of each throughput configuration (report the best and the median)
@@ -48,6 +50,18 @@ HASHMAP=(--backend hashmap)
 run() {
   bench --data "$DATA" --results "$RESULTS" "$@" 2>&1 | grep -E '^(RESULT|Exception|Caused by)' || true
 }
+
+if [ "$QUICK" = hot ]; then
+  HOT_SCANS=${HOT_SCANS:-1000000}
+  DATAHOT=target/benchmark/scans-$PARCELS-2-hot$HOT_SCANS.bin
+  [ -f "$DATAHOT" ] || bench --generate "$PARCELS" --data "$DATAHOT" --splits 2 --hot-scans "$HOT_SCANS"
+  for i in $(seq "$REPEAT"); do
+    run --label pipeline-rocksdb-p2 "${ROCKSDB[@]}" --parallelism 2
+    run --label pipeline-rocksdb-p2-hot "${ROCKSDB[@]}" --parallelism 2 --data "$DATAHOT"
+  done
+  bench --summary "$RESULTS"
+  exit 0
+fi
 
 for i in $(seq "$REPEAT"); do
   run --label pipeline-rocksdb-p2 "${ROCKSDB[@]}" --parallelism 2

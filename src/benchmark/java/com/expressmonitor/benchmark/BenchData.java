@@ -8,11 +8,14 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Pre-generated input: the serialized JSON scan records of each split, packed into one byte array per split with an
@@ -64,6 +67,14 @@ public final class BenchData {
 
     /** Generates {@code parcels} parcels of one Double-11 day in {@code count} splits and writes them to {@code file}. */
     static void generate(Path file, long parcels, long seed, int count) throws IOException {
+        generate(file, parcels, seed, count, 0);
+    }
+
+    /**
+     * The same, with {@code hotScans} scans of one parcel mixed evenly into the first split (a scanner stuck in a
+     * loop: arrival scans at the same station, each with its own event id, at the time of the record before it).
+     */
+    static void generate(Path file, long parcels, long seed, int count, long hotScans) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
             out.writeInt(count);
             for (int i = 0; i < count; i++) {
@@ -73,17 +84,38 @@ public final class BenchData {
                 int[] offsets = new int[1 << 16];
                 int n = 0;
                 int pos = 0;
+                long expected = i == 0 && hotScans > 0 ? parcels * 83 / 10 / count : 0; // about 8.3 records a parcel
+                long read = 0;
+                long hot = 0;
+                String time = null;
+                List<byte[]> records = new ArrayList<>();
                 while (sim.hasNext()) {
+                    records.clear();
                     byte[] r = sim.next();
-                    if (pos + r.length > buf.length) {
-                        buf = Arrays.copyOf(buf, buf.length * 2);
+                    records.add(r);
+                    read++;
+                    if (expected > 0) {
+                        String t = eventTime(r);
+                        time = t != null ? t : time;
+                        long due = Math.min(hotScans, hotScans * read / expected);
+                        for (; hot < due && time != null; hot++) {
+                            records.add(("{\"eventId\":\"hot-" + hot + "\",\"waybillNo\":\"HOT000000000001\","
+                                    + "\"scanType\":\"ARRIVED\",\"facilityId\":\"ST-330482-HOT\",\"facilityType\":"
+                                    + "\"STATION\",\"districtCode\":\"330482\",\"eventTime\":\"" + time + "\"}")
+                                    .getBytes(StandardCharsets.UTF_8));
+                        }
                     }
-                    if (n + 2 > offsets.length) {
-                        offsets = Arrays.copyOf(offsets, offsets.length * 2);
+                    for (byte[] rec : records) {
+                        if (pos + rec.length > buf.length) {
+                            buf = Arrays.copyOf(buf, buf.length * 2);
+                        }
+                        if (n + 2 > offsets.length) {
+                            offsets = Arrays.copyOf(offsets, offsets.length * 2);
+                        }
+                        offsets[n++] = pos;
+                        System.arraycopy(rec, 0, buf, pos, rec.length);
+                        pos += rec.length;
                     }
-                    offsets[n++] = pos;
-                    System.arraycopy(r, 0, buf, pos, r.length);
-                    pos += r.length;
                 }
                 offsets[n] = pos;
                 out.writeInt(n);
@@ -93,6 +125,14 @@ public final class BenchData {
                 out.write(buf, 0, pos);
             }
         }
+    }
+
+    /** The {@code eventTime} string of a generated record, or null (a garbled one). */
+    private static String eventTime(byte[] record) {
+        String s = new String(record, StandardCharsets.UTF_8);
+        int at = s.indexOf("\"eventTime\":\"");
+        int end = at < 0 ? -1 : s.indexOf('"', at + 13);
+        return end < 0 ? null : s.substring(at + 13, end);
     }
 
     static Split[] load(Path file) throws IOException {

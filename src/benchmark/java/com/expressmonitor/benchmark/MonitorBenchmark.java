@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * Throughput, CPU, latency, memory and state-size benchmark of the monitoring job on an embedded mini cluster.
  *
  * <pre>
- *   MonitorBenchmark --generate PARCELS --data FILE [--splits 2] [--seed 11]
+ *   MonitorBenchmark --generate PARCELS --data FILE [--splits 2] [--seed 11] [--hot-scans N]
  *   MonitorBenchmark --data FILE [--job pipeline|sql] [--backend rocksdb|hashmap] [--parallelism 2] [--rate 0]
  *                    [--checkpoint-interval 10s] [--minibatch false] [--two-phase false] [--label NAME]
  *                    [--results FILE] [--limit EVENTS] [--warmup-seconds 10]
@@ -61,7 +61,7 @@ public final class MonitorBenchmark {
             Files.createDirectories(data.toAbsolutePath().getParent());
             long t0 = System.nanoTime();
             BenchData.generate(data, Long.parseLong(a.get("generate")), Long.parseLong(a.getOrDefault("seed", "11")),
-                    Integer.parseInt(a.getOrDefault("splits", "2")));
+                    Integer.parseInt(a.getOrDefault("splits", "2")), Long.parseLong(a.getOrDefault("hot-scans", "0")));
             BenchData.splits = BenchData.load(data);
             System.out.printf(Locale.ROOT, "generated %,d records (%,d MB) in %.1f s into %s%n", BenchData.totalRecords(),
                     BenchData.totalBytes() >> 20, (System.nanoTime() - t0) / 1e9, data);

@@ -1,5 +1,6 @@
 package com.expressmonitor.alert;
 
+import com.expressmonitor.accounting.CheckpointedCounts;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.district.DistrictSummaryAccumulator;
@@ -12,6 +13,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -22,9 +26,11 @@ import java.util.Set;
  * and publishes the level held and the thresholds in force as gauges ({@link AlertGauges}).
  *
  * <p>A key's metrics come from one window subtask over one channel, in window order, so no re-ordering is needed.
- * The state is dropped whenever every kind is back to NONE.
+ * The state is dropped whenever every kind is back to NONE. The run's alert counts and the alerts of its district
+ * summary are checkpointed, so that they stay exact after a restart.
  */
-public class DistrictAlertFunction extends KeyedProcessFunction<String, DistrictMetrics, Alert> {
+public class DistrictAlertFunction extends KeyedProcessFunction<String, DistrictMetrics, Alert>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     public static final String ACC_ALERTS = "alerts";
     public static final String ACC_ALERT_SUMMARY = "alert-summary";
@@ -43,6 +49,8 @@ public class DistrictAlertFunction extends KeyedProcessFunction<String, District
     private transient Counter escalated;
     private transient Counter deescalated;
     private transient AlertGauges gauges;
+    /** {alerts, yellow, red, resolved, opened, escalated, de-escalated}, restored after a restart. */
+    private transient CheckpointedCounts counts;
 
     public DistrictAlertFunction(MonitorConfig config) {
         this.evaluator = new AlertEvaluator(config);
@@ -54,7 +62,11 @@ public class DistrictAlertFunction extends KeyedProcessFunction<String, District
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-levels", AlertState.class));
         otherRun = getRuntimeContext().getState(new ValueStateDescriptor<>("other-district-run", Long.class));
         alertCount = new LongCounter();
-        summary = new DistrictSummaryAccumulator();
+        if (summary == null) { // not restored (a function run on its own)
+            summary = new DistrictSummaryAccumulator();
+            counts = new CheckpointedCounts("alert-counts", 7);
+        }
+        alertCount.add(counts.restored(0));
         getRuntimeContext().addAccumulator(ACC_ALERTS, alertCount);
         getRuntimeContext().addAccumulator(ACC_ALERT_SUMMARY, summary);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");
@@ -64,7 +76,26 @@ public class DistrictAlertFunction extends KeyedProcessFunction<String, District
         opened = group.counter("alertsOpened");
         escalated = group.counter("alertsEscalated");
         deescalated = group.counter("alertsDeescalated");
+        Counter[] counters = {yellowRaised, redRaised, resolved, opened, escalated, deescalated};
+        for (int i = 0; i < counters.length; i++) {
+            counters[i].inc(counts.restored(i + 1));
+        }
         gauges = new AlertGauges(group, new DistrictLabels(configuredDistricts, DistrictLabels.MAX_OTHERS));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counts = new CheckpointedCounts("alert-counts", 7);
+        counts.initialize(context.getOperatorStateStore());
+        summary = new DistrictSummaryAccumulator();
+        summary.initialize(context.getOperatorStateStore(), "alert-summary");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counts.snapshot(alertCount.getLocalValue(), yellowRaised.getCount(), redRaised.getCount(), resolved.getCount(),
+                opened.getCount(), escalated.getCount(), deescalated.getCount());
+        summary.snapshot();
     }
 
     @Override

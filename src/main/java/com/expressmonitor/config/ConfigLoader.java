@@ -176,9 +176,10 @@ public final class ConfigLoader {
         int offsetSeconds = rules.getOffset(SINCE).getTotalSeconds();
 
         ObjectNode watermark = object(root, "watermark");
-        allowOnly(watermark, "watermark", Set.of("out-of-orderness", "idleness"));
+        allowOnly(watermark, "watermark", Set.of("out-of-orderness", "idleness", "max-drift"));
         long ooo = duration(watermark, "watermark.out-of-orderness", "out-of-orderness");
         long idleness = duration(watermark, "watermark.idleness", "idleness");
+        long maxDrift = duration(watermark, "watermark.max-drift", "max-drift");
 
         ObjectNode validation = object(root, "validation");
         allowOnly(validation, "validation", Set.of("max-future"));
@@ -323,7 +324,7 @@ public final class ConfigLoader {
             });
         }
 
-        return new MonitorConfig(windowSize, tz, offsetSeconds, ooo, idleness, maxFuture, retention, abandon,
+        return new MonitorConfig(windowSize, tz, offsetSeconds, ooo, idleness, maxDrift, maxFuture, retention, abandon,
                 slaMillis, hysteresis, defaultThresholds, Collections.unmodifiableMap(districts), List.copyOf(seasons),
                 facilities, Collections.unmodifiableMap(flink), kafka(object(root, "kafka")));
     }

@@ -20,6 +20,7 @@ public record MonitorConfig(
         int zoneOffsetSeconds,
         long outOfOrdernessMillis,
         long idlenessMillis,
+        long maxDriftMillis,
         long maxFutureMillis,
         long retentionAfterDeliveryMillis,
         long abandonAfterMillis,

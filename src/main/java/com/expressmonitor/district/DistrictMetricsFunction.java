@@ -1,10 +1,10 @@
 package com.expressmonitor.district;
 
+import com.expressmonitor.accounting.CheckpointedCounts;
 import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.config.PeakSeason;
 import com.expressmonitor.event.FacilityType;
-import com.expressmonitor.district.DistrictSummaryAccumulator;
 import com.expressmonitor.metrics.DistrictGauges;
 import com.expressmonitor.metrics.DistrictLabels;
 
@@ -14,6 +14,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -24,9 +27,11 @@ import org.apache.flink.util.Collector;
  *
  * <p>The running totals are the only state kept across windows: two numbers per district and facility type (and,
  * for a district whose gauges are published under {@value DistrictLabels#OTHER}, the run in which its totals were
- * last added to that label's sums; see {@link DistrictGauges}).
+ * last added to that label's sums; see {@link DistrictGauges}). The run's count of metrics records and its district
+ * summary are checkpointed, so that they stay exact after a restart.
  */
-public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta, DistrictMetrics, String, TimeWindow> {
+public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta, DistrictMetrics, String, TimeWindow>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     public static final String ACC_METRICS = "metrics";
     public static final String ACC_DISTRICTS = "district-summary";
@@ -38,6 +43,8 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
     private transient ValueStateDescriptor<Long> otherRunDescriptor;
     private transient Counter metricsEmitted;
     private transient DistrictGauges gauges;
+    /** {metrics records}, restored after a restart. */
+    private transient CheckpointedCounts counts;
 
     public DistrictMetricsFunction(MonitorConfig config) {
         this.config = config;
@@ -47,12 +54,17 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
     public void open(OpenContext openContext) {
         totalsDescriptor = new ValueStateDescriptor<>("running-totals", RunningTotals.class);
         metricsCount = new LongCounter();
-        summary = new DistrictSummaryAccumulator();
+        if (summary == null) { // not restored (a function run on its own)
+            summary = new DistrictSummaryAccumulator();
+            counts = new CheckpointedCounts("metrics-counts", 1);
+        }
+        metricsCount.add(counts.restored(0));
         getRuntimeContext().addAccumulator(ACC_METRICS, metricsCount);
         getRuntimeContext().addAccumulator(ACC_DISTRICTS, summary);
         otherRunDescriptor = new ValueStateDescriptor<>("other-district-run", Long.class);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");
         metricsEmitted = group.counter("metricsEmitted");
+        metricsEmitted.inc(counts.restored(0));
         gauges = new DistrictGauges(group, new DistrictLabels(config.districts().keySet(), DistrictLabels.MAX_OTHERS));
     }
 
@@ -94,6 +106,20 @@ public class DistrictMetricsFunction extends ProcessWindowFunction<DistrictDelta
         gauges.window(m);
         summary.add(m);
         out.collect(m);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counts = new CheckpointedCounts("metrics-counts", 1);
+        counts.initialize(context.getOperatorStateStore());
+        summary = new DistrictSummaryAccumulator();
+        summary.initialize(context.getOperatorStateStore(), "district-summary");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counts.snapshot(metricsCount.getLocalValue());
+        summary.snapshot();
     }
 
     /**

@@ -1,10 +1,13 @@
 package com.expressmonitor.district;
 
-
-
 import org.apache.flink.api.common.accumulators.Accumulator;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,10 +19,14 @@ public class DistrictSummaryAccumulator implements Accumulator<DistrictMetrics, 
     private static final long serialVersionUID = 1L;
 
     private TreeMap<String, Totals> totals = new TreeMap<>();
+    /** Where the operator that holds this accumulator checkpoints its figures ({@link #initialize}). */
+    private transient ListState<Totals> checkpointed;
 
     /** The figures of one district and facility type over the run. */
     public static class Totals implements Serializable {
         private static final long serialVersionUID = 1L;
+        /** {@code DISTRICT/FACILITY_TYPE}; set in the entries of a checkpoint. */
+        public String key;
         public String districtName;
         public long windows;
         public long arrivals;
@@ -77,6 +84,40 @@ public class DistrictSummaryAccumulator implements Accumulator<DistrictMetrics, 
             t.redAlerts++;
         } else {
             t.yellowAlerts++;
+        }
+    }
+
+    /**
+     * Keeps the figures in the operator's checkpoints under {@code name} and adds those restored, so that the run's
+     * summary outlives a restart; call in the function's {@code initializeState}, then {@link #snapshot} in its
+     * {@code snapshotState}. Entries are split among subtasks on a rescale, and figures of one key merge.
+     */
+    public void initialize(OperatorStateStore store, String name) throws Exception {
+        checkpointed = store.getListState(new ListStateDescriptor<>(name, Totals.class));
+        restore(checkpointed.get());
+    }
+
+    /** Checkpoints this subtask's figures (see {@link #initialize}). */
+    public void snapshot() throws Exception {
+        checkpointed.update(entries());
+    }
+
+    /** This subtask's figures as entries with their keys, to be checkpointed, so that they outlive a restart. */
+    public List<Totals> entries() {
+        List<Totals> entries = new ArrayList<>(totals.size());
+        totals.forEach((key, t) -> {
+            Totals e = new Totals();
+            e.merge(t);
+            e.key = key;
+            entries.add(e);
+        });
+        return entries;
+    }
+
+    /** Adds the figures of checkpointed entries (of any subtask: figures of one key merge). */
+    public void restore(Iterable<Totals> entries) {
+        for (Totals e : entries) {
+            totals.computeIfAbsent(e.key, k -> new Totals()).merge(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package com.expressmonitor.event;
 
+import com.expressmonitor.accounting.CheckpointedCounts;
+
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -22,6 +24,10 @@ import java.util.Map;
  * <p>It runs chained to the source, before any shuffle, so it sees each partition's records in their order. The
  * greatest event time per partition is checkpointed (union state: after a rescale every subtask gets all of them
  * and uses those of the partitions it reads; maxima only grow, so merging by maximum is exact).
+ *
+ * <p>Its counts (records in, invalid, late) are checkpointed too, and the accumulators and metrics start from them
+ * after a restart, so that a run's summary and counters stay exact after any failure: a record read again after a
+ * restore is counted once, as the restored state had not seen it.
  */
 public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
@@ -37,6 +43,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
 
     private transient Map<String, long[]> maxEventTime;
     private transient ListState<PartitionHighWater> checkpointed;
+    /** {input, invalid, late}, restored after a restart. */
+    private transient CheckpointedCounts counts;
     private transient LongCounter inputCount;
     private transient LongCounter invalidCount;
     private transient LongCounter lateCount;
@@ -60,6 +68,15 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         inputMetric = group.counter("recordsIn");
         invalidMetric = group.counter("deadLetters");
         lateMetric = group.counter("lateEvents");
+        if (counts == null) {
+            counts = new CheckpointedCounts("outcome-counts", 3); // a function run on its own: nothing restored
+        }
+        inputCount.add(counts.restored(0));
+        inputMetric.inc(counts.restored(0));
+        invalidCount.add(counts.restored(1));
+        invalidMetric.inc(counts.restored(1));
+        lateCount.add(counts.restored(2));
+        lateMetric.inc(counts.restored(2));
     }
 
     @Override
@@ -98,6 +115,7 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         for (Map.Entry<String, long[]> e : maxEventTime.entrySet()) {
             checkpointed.add(new PartitionHighWater(e.getKey(), e.getValue()[0]));
         }
+        counts.snapshot(inputCount.getLocalValue(), invalidCount.getLocalValue(), lateCount.getLocalValue());
     }
 
     @Override
@@ -109,6 +127,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
             maxEventTime.merge(h.partition(), new long[] {h.maxEventTime()},
                     (a, b) -> a[0] >= b[0] ? a : b);
         }
+        counts = new CheckpointedCounts("outcome-counts", 3);
+        counts.initialize(context.getOperatorStateStore());
     }
 
     /** The greatest valid event time seen in one input partition. */

@@ -9,14 +9,18 @@ import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.core.io.InputStatus;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads all the replay files given to this reader side by side, always taking the next record from the file whose
  * next record is earliest, each file with its own watermark output. Merging by event time keeps the files' watermarks
- * close together, so windows close as the replay goes and the state held for pending scans stays small.
+ * close together, so windows close as the replay goes and the state held for pending scans stays small. A file whose
+ * watermark runs too far ahead of the other readers' is paused (watermark alignment) and the others read on.
  */
 final class ReplayFileReader implements SourceReader<ScanRecord, ReplayFileSplit> {
     private final ScanParser parser;
@@ -24,6 +28,7 @@ final class ReplayFileReader implements SourceReader<ScanRecord, ReplayFileSplit
     private final PriorityQueue<OpenFile> files = new PriorityQueue<>();
     private CompletableFuture<Void> available = new CompletableFuture<>();
     private boolean noMoreSplits;
+    private final Set<String> paused = new HashSet<>();
 
     /** One file being read: its next record already parsed, so that files can be merged by event time. */
     private static final class OpenFile implements Comparable<OpenFile> {
@@ -64,12 +69,12 @@ final class ReplayFileReader implements SourceReader<ScanRecord, ReplayFileSplit
             }
         }
         toOpen.clear();
-        OpenFile next = files.poll();
+        OpenFile next = nextNotPaused();
         if (next == null) {
-            if (noMoreSplits) {
+            if (noMoreSplits && files.isEmpty()) {
                 return InputStatus.END_OF_INPUT;
             }
-            available = new CompletableFuture<>();
+            available = new CompletableFuture<>(); // completed by a new split, the end of splits or a resumed file
             return InputStatus.NOTHING_AVAILABLE;
         }
         next.output.collect(next.head);
@@ -79,6 +84,28 @@ final class ReplayFileReader implements SourceReader<ScanRecord, ReplayFileSplit
             output.releaseOutputForSplit(next.split.splitId());
         }
         return InputStatus.MORE_AVAILABLE;
+    }
+
+    /** The open file with the earliest next record among those not paused, taken out of the queue; or null. */
+    private OpenFile nextNotPaused() {
+        if (paused.isEmpty()) {
+            return files.poll();
+        }
+        List<OpenFile> skipped = new ArrayList<>();
+        OpenFile next;
+        while ((next = files.poll()) != null && paused.contains(next.split.splitId())) {
+            skipped.add(next);
+        }
+        files.addAll(skipped);
+        return next;
+    }
+
+    @Override
+    public void pauseOrResumeSplits(Collection<String> splitsToPause, Collection<String> splitsToResume) {
+        paused.addAll(splitsToPause);
+        if (paused.removeAll(splitsToResume)) {
+            available.complete(null);
+        }
     }
 
     /** Reads and parses the file's next record; false at the end of the file. */

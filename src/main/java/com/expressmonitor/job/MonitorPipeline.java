@@ -55,6 +55,15 @@ public final class MonitorPipeline {
 
     /** Adds the topology to {@code env}, reading from {@code input} and writing to {@code outputs}. */
     public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs) {
+        build(env, config, input, outputs, new ParcelTracker(config));
+    }
+
+    /**
+     * The same topology with the given per-parcel function (the fault-injection tests pass one that fails on
+     * purpose; everything else runs {@code new ParcelTracker(config)}).
+     */
+    public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs,
+            ParcelTracker tracker) {
         DataStream<ScanRecord> records = env.fromSource(input.source(), watermarks(config, input), input.name())
                 .uid(input.uid());
 
@@ -66,7 +75,7 @@ public final class MonitorPipeline {
         DataStream<DistrictDelta> deltas = onTime
                 .keyBy(ScanEvent::waybillNo)
                 .transform("Track parcel stays", TypeInformation.of(DistrictDelta.class),
-                        new ParcelTrackerOperator(new ParcelTracker(config)))
+                        new ParcelTrackerOperator(tracker))
                 .uid("parcel-tracker")
                 .name("Track parcel stays");
 
@@ -100,7 +109,18 @@ public final class MonitorPipeline {
         WatermarkStrategy<ScanRecord> strategy = WatermarkStrategy
                 .<ScanRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.outOfOrdernessMillis()))
                 .withTimestampAssigner((r, previous) -> r.event != null ? r.event.eventTime() : Long.MIN_VALUE);
+        if (config.maxDriftMillis() > 0) {
+            // An input partition (a Kafka partition, a replay file, a generator share) whose watermark runs more than
+            // max-drift ahead of the slowest pauses until the others catch up: otherwise its scans would wait for
+            // the watermark in the parcel tracker, as many as it can read ahead (a catch-up, a slow partition).
+            strategy = strategy.withWatermarkAlignment(ALIGNMENT_GROUP, Duration.ofMillis(config.maxDriftMillis()),
+                    ALIGNMENT_INTERVAL);
+        }
         return input.partitionsMayIdle() && config.idlenessMillis() > 0
                 ? strategy.withIdleness(Duration.ofMillis(config.idlenessMillis())) : strategy;
     }
+
+    private static final String ALIGNMENT_GROUP = "express-monitor-scans";
+    /** How often readers compare their watermarks: as often as they emit them. */
+    private static final Duration ALIGNMENT_INTERVAL = Duration.ofMillis(200);
 }

@@ -13,8 +13,13 @@ import java.util.List;
 public class ParcelState {
     /** Scans received but not applied yet, in application order (event time, scan type, event id). */
     public List<ScanEvent> pending = new ArrayList<>();
-    /** 48-bit hashes of the counted event ids ({@link EventIdHash}: 6 bytes each instead of the id text). */
+    /**
+     * 48-bit hashes of the counted event ids ({@link EventIdHash}: 6 bytes each instead of the id text), the first
+     * {@link ParcelTracker#INLINE_SEEN} of them; the parcel's further ones are in the tracker's map state.
+     */
     public long[] seen = new long[0];
+    /** Whether more counted event ids than {@code seen} holds are kept in the tracker's map state. */
+    public boolean seenOverflow;
     /** Key ({@code DISTRICT/TYPE}) of the open stay, or null when no stay is open. */
     public String stayKey;
     public String stayFacility;

@@ -24,8 +24,9 @@ import java.util.ArrayList;
  * is written as a place in its facility id); the last scan time as a variable-length number (6 bytes for current
  * times); the other times as differences from it, in whole seconds when they are (configured durations); the open
  * stay's facility id and its district code, which real and generated facility ids often contain ({@code ST-330482-01}
- * in district {@code 330482}: then 2 bytes instead of the code); the 48-bit hashes of the counted event ids, 6 bytes
- * each; and the (usually empty) scans still waiting for the watermark.
+ * in district {@code 330482}: then 2 bytes instead of the code); the 48-bit hashes of the counted event ids kept
+ * here, 6 bytes each, after their count and whether further ones are kept apart; and the (usually empty) scans still
+ * waiting for the watermark.
  */
 public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelState> {
     private static final long serialVersionUID = 1L;
@@ -61,6 +62,7 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
         ParcelState to = new ParcelState();
         to.pending = new ArrayList<>(from.pending); // scan events are immutable
         to.seen = from.seen.clone();
+        to.seenOverflow = from.seenOverflow;
         to.stayKey = from.stayKey;
         to.stayFacility = from.stayFacility;
         to.stayType = from.stayType;
@@ -90,7 +92,7 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
         int districtAt = districtLength > 0 ? placeIn(s.stayFacility, s.stayKey, districtLength) : -1;
         int flags = (s.stayKey != null ? HAS_STAY : 0) | (s.lastScan != NONE ? HAS_LAST_SCAN : 0)
                 | (s.deliveredAt != NONE ? HAS_DELIVERED : 0) | (s.timer != NONE ? HAS_TIMER : 0)
-                | (!s.pending.isEmpty() ? HAS_PENDING : 0) | (s.seen.length > 0 ? HAS_SEEN : 0)
+                | (!s.pending.isEmpty() ? HAS_PENDING : 0) | (s.seen.length > 0 || s.seenOverflow ? HAS_SEEN : 0)
                 | (s.stayType == FacilityType.STATION ? STAY_AT_STATION : 0)
                 | (districtAt >= 0 ? DISTRICT_IN_FACILITY : 0);
         out.writeByte(flags);
@@ -114,8 +116,8 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
                 CompactBinary.writeString(out, DistrictDelta.districtOf(s.stayKey));
             }
         }
-        if (s.seen.length > 0) {
-            CompactBinary.writeVarInt(out, s.seen.length);
+        if (s.seen.length > 0 || s.seenOverflow) {
+            CompactBinary.writeVarInt(out, s.seen.length << 1 | (s.seenOverflow ? 1 : 0));
             for (long h : s.seen) {
                 out.writeShort((int) (h >>> 32)); // the hashes have 48 bits
                 out.writeInt((int) h);
@@ -169,7 +171,9 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
             s.stayKey = DistrictDelta.key(district, s.stayType);
         }
         if ((flags & HAS_SEEN) != 0) {
-            long[] seen = new long[CompactBinary.readVarInt(in)];
+            int countAndOverflow = CompactBinary.readVarInt(in);
+            s.seenOverflow = (countAndOverflow & 1) != 0;
+            long[] seen = new long[countAndOverflow >>> 1];
             for (int i = 0; i < seen.length; i++) {
                 long high = in.readUnsignedShort();
                 seen[i] = (high << 32) | (in.readInt() & 0xFFFFFFFFL);

@@ -1,5 +1,6 @@
 package com.expressmonitor.parcel;
 
+import com.expressmonitor.accounting.CheckpointedCounts;
 import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictDelta;
@@ -8,8 +9,12 @@ import com.expressmonitor.event.ScanEvent;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -34,6 +39,12 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
 
     public static final String ACC_COUNTED = "counted";
     public static final String ACC_DUPLICATES = "duplicates";
+    /**
+     * Counted event ids kept in the parcel's value; further ones go to a map state, so that a parcel scanned very
+     * often (a scanner stuck in a loop, a test parcel) costs the same per scan as any other: one bounded value read
+     * and written, and one lookup, instead of a value that grows with every scan and is rewritten whole each time.
+     */
+    static final int INLINE_SEEN = 16;
 
     private final long windowSize;
     private final int zoneOffsetSeconds;
@@ -42,12 +53,17 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     private final long[] sla;
 
     private transient ValueState<ParcelState> state;
+    /** The parcel's counted event ids beyond the first {@link #INLINE_SEEN} (hash to nothing: a set). */
+    private transient MapState<Long, Boolean> seenOverflow;
     private transient LongCounter countedAcc;
     private transient LongCounter duplicatesAcc;
     private transient Counter countedMetric;
     private transient Counter duplicatesMetric;
     private transient Counter abandonedMetric;
-    /** Parcels whose state this subtask holds (up and down as state is created and cleared; not restored). */
+    /**
+     * Parcels whose state this subtask holds (up and down as state is created and cleared, restored with the counts;
+     * after a rescale each subtask's figure is off, their sum is right).
+     */
     private transient Counter parcelsMetric;
 
     public ParcelTracker(MonitorConfig config) {
@@ -61,6 +77,8 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("parcel", ParcelStateSerializer.INSTANCE));
+        seenOverflow = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen-overflow", LongSerializer.INSTANCE, BooleanSerializer.INSTANCE));
         countedAcc = new LongCounter();
         duplicatesAcc = new LongCounter();
         getRuntimeContext().addAccumulator(ACC_COUNTED, countedAcc);
@@ -70,6 +88,27 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         duplicatesMetric = group.counter("duplicates");
         abandonedMetric = group.counter("staysAbandoned");
         parcelsMetric = group.counter("parcelsInState");
+    }
+
+    /**
+     * This subtask's counts as the operator checkpoints them: {counted, duplicates, stays abandoned, parcels in
+     * state}; {@link #restoreCounts} starts the accumulators and metrics from them after a restart.
+     */
+    static final int COUNTS = 4;
+
+    long[] counts() {
+        return new long[] {countedAcc.getLocalValue(), duplicatesAcc.getLocalValue(), abandonedMetric.getCount(),
+            parcelsMetric.getCount()};
+    }
+
+    /** Goes on from the counts restored from a checkpoint; after open(). */
+    void restoreCounts(CheckpointedCounts restored) {
+        countedAcc.add(restored.restored(0));
+        countedMetric.inc(restored.restored(0));
+        duplicatesAcc.add(restored.restored(1));
+        duplicatesMetric.inc(restored.restored(1));
+        abandonedMetric.inc(restored.restored(2));
+        parcelsMetric.inc(restored.restored(3));
     }
 
     @Override
@@ -84,13 +123,18 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
 
     /** Keeps a scan in the parcel's state until the watermark passes it, with a timer at its time. */
     void hold(ScanEvent event, TimerService timers) throws IOException {
-        ParcelState s = state.value();
-        if (s == null) {
-            s = new ParcelState();
-            parcelsMetric.inc();
-        }
+        ParcelState s = load();
+        holdLoaded(s, event, timers);
+        storeHeld(s);
+    }
+
+    /** Adds a scan to a loaded parcel's pending ones, with a timer at its time; {@link #storeHeld} writes it. */
+    void holdLoaded(ParcelState s, ScanEvent event, TimerService timers) {
         insertInOrder(s.pending, event);
         schedule(s, timers, event.eventTime());
+    }
+
+    void storeHeld(ParcelState s) throws IOException {
         state.update(s);
     }
 
@@ -99,19 +143,35 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
      * parcel due up to the scan's time, in order, then the scan; one state read and one write, and a timer only
      * when the parcel's next abandonment or expiry comes earlier than the one already set.
      */
-    void applyPassed(ScanEvent event, TimerService timers, Collector<DistrictDelta> out) throws IOException {
+    void applyPassed(ScanEvent event, TimerService timers, Collector<DistrictDelta> out) throws Exception {
+        ParcelState s = load();
+        applyLoaded(s, event, out);
+        store(s, timers);
+    }
+
+    /** The current parcel's state, or a new one; with {@link #applyLoaded} and {@link #store}, one read and one write. */
+    ParcelState load() throws IOException {
         ParcelState s = state.value();
         if (s == null) {
             s = new ParcelState();
             parcelsMetric.inc();
         }
+        return s;
+    }
+
+    /** Applies a passed scan to a loaded parcel: what is due up to its time, in order, then the scan. */
+    void applyLoaded(ParcelState s, ScanEvent event, Collector<DistrictDelta> out) throws Exception {
         insertInOrder(s.pending, event);
         advance(s, event.eventTime(), out);
+    }
+
+    /** Writes the loaded parcel back (or drops it when nothing is left) and keeps its one timer right. */
+    void store(ParcelState s, TimerService timers) throws IOException {
         settle(s, timers);
     }
 
     /** The parcel's timer: applies what is due at {@code time} and sets the next timer, or drops the state. */
-    void fire(long time, TimerService timers, Collector<DistrictDelta> out) throws IOException {
+    void fire(long time, TimerService timers, Collector<DistrictDelta> out) throws Exception {
         ParcelState s = state.value();
         if (s == null) {
             return;
@@ -137,7 +197,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
     }
 
     /** Applies, in order, every abandonment, expiry and pending scan due at or before {@code time}. */
-    void advance(ParcelState s, long time, Collector<DistrictDelta> out) {
+    void advance(ParcelState s, long time, Collector<DistrictDelta> out) throws Exception {
         while (true) {
             long abandon = abandonAt(s);
             long expiry = expiresAt(s);
@@ -158,18 +218,21 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         }
     }
 
-    private void apply(ParcelState s, ScanEvent e, Collector<DistrictDelta> out) {
+    private void apply(ParcelState s, ScanEvent e, Collector<DistrictDelta> out) throws Exception {
         long h = EventIdHash.of(e.eventId());
-        for (long seen : s.seen) {
-            if (seen == h) {
-                duplicatesAcc.add(1);
-                duplicatesMetric.inc();
-                return;
-            }
+        if (seenBefore(s, h)) {
+            duplicatesAcc.add(1);
+            duplicatesMetric.inc();
+            return;
         }
-        long[] seen = java.util.Arrays.copyOf(s.seen, s.seen.length + 1);
-        seen[s.seen.length] = h;
-        s.seen = seen;
+        if (s.seen.length < INLINE_SEEN) {
+            long[] seen = java.util.Arrays.copyOf(s.seen, s.seen.length + 1);
+            seen[s.seen.length] = h;
+            s.seen = seen;
+        } else {
+            seenOverflow.put(h, Boolean.TRUE);
+            s.seenOverflow = true;
+        }
         countedAcc.add(1);
         countedMetric.inc();
         long t = e.eventTime();
@@ -256,9 +319,23 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         s.stayOpen = 0;
     }
 
+    /** Whether the event id's hash was counted for this parcel: first in its value, then, if any, in the map. */
+    private boolean seenBefore(ParcelState s, long h) throws Exception {
+        for (long seen : s.seen) {
+            if (seen == h) {
+                return true;
+            }
+        }
+        return s.seenOverflow && seenOverflow.contains(h);
+    }
+
     /** Drops what is known of the parcel (its stay is already closed); scans still pending are kept. */
-    private static void forget(ParcelState s) {
+    private void forget(ParcelState s) {
         s.seen = new long[0];
+        if (s.seenOverflow) {
+            seenOverflow.clear();
+            s.seenOverflow = false;
+        }
         s.lastScan = NONE;
         s.deliveredAt = NONE;
     }

@@ -1,11 +1,14 @@
 package com.expressmonitor.parcel;
 
 import com.expressmonitor.district.DistrictDelta;
+import com.expressmonitor.accounting.CheckpointedCounts;
 import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanEventSerializer;
 
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -46,7 +49,8 @@ import java.util.TreeMap;
  * watermark for long) are they moved into their parcels' state with timers, the plain function's path.
  *
  * <p><b>Passed scans are applied key group by key group</b>, which keeps RocksDB's working set for consecutive scans
- * small enough for the CPU cache.
+ * small enough for the CPU cache, and <b>parcel by parcel</b>: the scans of one parcel that a watermark passes cost
+ * one state read and one write together, however many there are.
  *
  * <p><b>Changes are summed before the district shuffle.</b> The changes to district figures are summed per (district
  * and facility type, window) in memory and sent on just before each watermark and each checkpoint barrier. The
@@ -62,6 +66,8 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private static final long serialVersionUID = 1L;
     /** Most scans kept waiting in memory per subtask; beyond that they wait in state as with the plain function. */
     static final int MAX_WAITING = 200_000;
+    /** Accumulator: the most scans that waited for the watermark at once in one subtask, over the run. */
+    public static final String ACC_MOST_WAITING = "most-scans-waiting";
 
     private transient TimerService timers;
     /** Scans waiting for the watermark, by event-time second, each list in arrival order. */
@@ -69,8 +75,12 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private transient long lastSecond;
     private transient ArrayList<ScanEvent> lastBucket;
     private transient int waitingCount;
+    /** The most scans that waited at once in this subtask (an accumulator: the run's figure, for its summary). */
+    private transient LongMaximum mostWaiting;
     /** The waiting scans at the last checkpoint. */
     private transient ListState<ScanEvent> waitingState;
+    /** The tracker's counts ({@link ParcelTracker#counts}), so that they survive restarts. */
+    private transient CheckpointedCounts counts;
     private transient DeltaSums sums;
     /** Scans passed by the current watermark, being applied (kept to reuse its array). */
     private transient ArrayList<Passed> passed;
@@ -90,6 +100,8 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         // Union state: after a change of parallelism every subtask reads all waiting scans and keeps its own.
         waitingState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("waiting-scans", ScanEventSerializer.INSTANCE));
+        counts = new CheckpointedCounts("tracker-counts", ParcelTracker.COUNTS);
+        counts.initialize(context.getOperatorStateStore());
         if (context.isRestored()) {
             var task = getRuntimeContext().getTaskInfo();
             KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups,
@@ -110,11 +122,17 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
             all.addAll(scans);
         }
         waitingState.update(all);
+        counts.snapshot(userFunction.counts());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
+        userFunction.restoreCounts(counts);
+        mostWaiting = new LongMaximum();
+        getRuntimeContext().addAccumulator(ACC_MOST_WAITING, mostWaiting);
+        // Read by the metrics reporter's thread: a plain int read, at worst a moment old.
+        getMetricGroup().addGroup("expressMonitor").gauge("scansWaiting", (Gauge<Integer>) () -> waitingCount);
         InternalTimerService<VoidNamespace> internal =
                 getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         timers = new SimpleTimerService(internal);
@@ -131,6 +149,9 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     @Override
     public void processElement(StreamRecord<ScanEvent> element) throws Exception {
         enqueue(element.getValue());
+        if (waitingCount > mostWaiting.getLocalValuePrimitive()) {
+            mostWaiting.add(waitingCount);
+        }
         if (waitingCount >= MAX_WAITING) {
             holdWaiting(); // no watermark for long (a replay reads everything first): keep memory bounded
         }
@@ -201,10 +222,34 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
             }
         }
         waitingCount -= passed.size();
+        perParcel(false);
+    }
+
+    /**
+     * Applies ({@code hold} false) or holds in state the scans of {@link #passed}, sorted first by key group and
+     * parcel: a parcel's scans are then next to each other, and its state is read once and written once for all of
+     * them, however many there are.
+     */
+    private void perParcel(boolean hold) throws Exception {
         passed.sort(Passed.ORDER);
-        for (Passed p : passed) {
-            setCurrentKey(p.scan.waybillNo());
-            userFunction.applyPassed(p.scan, timers, sums);
+        int n = passed.size();
+        for (int i = 0; i < n; ) {
+            String waybill = passed.get(i).scan.waybillNo();
+            setCurrentKey(waybill);
+            ParcelState parcel = userFunction.load();
+            do {
+                ScanEvent scan = passed.get(i++).scan;
+                if (hold) {
+                    userFunction.holdLoaded(parcel, scan, timers);
+                } else {
+                    userFunction.applyLoaded(parcel, scan, sums);
+                }
+            } while (i < n && passed.get(i).scan.waybillNo().equals(waybill));
+            if (hold) {
+                userFunction.storeHeld(parcel);
+            } else {
+                userFunction.store(parcel, timers);
+            }
         }
         passed.clear();
     }
@@ -259,12 +304,7 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
                 passed.add(new Passed(e, keyGroups));
             }
         }
-        passed.sort(Passed.ORDER); // by key group, as when applying
-        for (Passed p : passed) {
-            setCurrentKey(p.scan.waybillNo());
-            userFunction.hold(p.scan, timers);
-        }
-        passed.clear();
+        perParcel(true);
         waiting.clear();
         lastBucket = null;
         waitingCount = 0;

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -219,6 +220,36 @@ class CommandLineMessagesITCase {
                         + "\"windowEnd\":\"2025-10-15T09:10:00+08:00\",\"season\":null}");
         assertThat(Files.readString(out.resolve("summary.json")).replaceAll("\\s", ""))
                 .isEqualTo("{\"input\":126,\"counted\":120,\"duplicates\":2,\"late\":1,\"invalid\":3,\"metrics\":6,\"alerts\":2}");
+    }
+
+    /**
+     * A permanent error (here the broker refuses every dead letter: its topic takes records of at most 300 bytes) ends
+     * the run after the restart strategy's attempts, with one line naming the cause, instead of restarting forever.
+     */
+    @Test
+    void aRecordTheBrokerRefusesEndsTheRunWithOneLine() throws Exception {
+        KafkaTestBroker kafka = KAFKA.broker();
+        kafka.createTopic("refused.dead-letter", 1, Map.of("max.message.bytes", "300"));
+        for (String t : List.of("refused.metrics", "refused.alerts", "refused.late")) {
+            kafka.createTopic(t, 1);
+        }
+        Path input = dir.resolve("refused.jsonl");
+        Files.writeString(input, "#" + "x".repeat(1_000) + "\n");
+        Run r = run("--config", "config/demo.yaml", "--source", "file:" + input, "--sink", "kafka",
+                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--kafka.topics.district-metrics", "refused.metrics", "--kafka.topics.alerts", "refused.alerts",
+                "--kafka.topics.dead-letter", "refused.dead-letter", "--kafka.topics.late-events", "refused.late",
+                "--flink.execution.checkpointing.interval", "500ms",
+                "--flink.restart-strategy.type", "exponential-delay",
+                "--flink.restart-strategy.exponential-delay.attempts-before-reset-backoff", "2",
+                "--flink.restart-strategy.exponential-delay.initial-backoff", "100ms",
+                "--flink.restart-strategy.exponential-delay.max-backoff", "200ms");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).hasSize(2); // what the run was about to do, then why it failed
+        assertThat(r.firstErr()).startsWith("replaying ");
+        assertThat(r.err().get(1)).isEqualTo("express-traffic-monitor: the run failed: RecordTooLargeException: The "
+                + "request included a message larger than the max message size the server will accept.; run again with "
+                + "--verbose for the stack trace");
     }
 
     private static List<String> lines(Path folder) throws Exception {

@@ -64,6 +64,15 @@ class FailoverITCase {
         assertThat(crashed.metrics().size() - once.metrics().size()).isLessThan(failAt);
         assertThat(distinct(crashed.deadLetters())).isEqualTo(distinct(once.deadLetters()));
         assertThat(distinct(crashed.lateEvents())).isEqualTo(distinct(once.lateEvents()));
+        // The counts survive the restart: records read again after the restore are not counted twice.
+        RunSummary a = once.summary();
+        RunSummary b = crashed.summary();
+        assertThat(List.of(b.input(), b.counted(), b.duplicates(), b.late(), b.invalid(), b.metrics(), b.alerts()))
+                .isEqualTo(List.of(a.input(), a.counted(), a.duplicates(), a.late(), a.invalid(), a.metrics(), a.alerts()));
+        assertThat(b.districts().keySet()).isEqualTo(a.districts().keySet());
+        a.districts().forEach((key, t) -> assertThat(b.districts().get(key)).as(key).usingRecursiveComparison()
+                .isEqualTo(t));
+        assertThat(a.input()).isEqualTo(a.counted() + a.duplicates() + a.late() + a.invalid());
     }
 
     private static ScanInput input(GeneratorSettings settings, MonitorConfig config, ScanParser parser) {

@@ -75,13 +75,28 @@ public final class KafkaTestBroker implements AutoCloseable {
         return new KafkaTestBroker(cluster);
     }
 
+    /** Shuts the broker down and starts it again on the same port, as a broker restart in production would. */
+    public void restart(Duration down) throws Exception {
+        var broker = cluster.brokers().values().iterator().next();
+        broker.shutdown();
+        broker.awaitShutdown();
+        Thread.sleep(down.toMillis());
+        broker.startup();
+        cluster.waitForReadyBrokers();
+    }
+
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
     public void createTopic(String name, int partitions) throws Exception {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** A topic with topic-level settings, e.g. {@code max.message.bytes}. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
         }
     }
 

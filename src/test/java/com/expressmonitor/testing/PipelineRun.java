@@ -37,8 +37,13 @@ public final class PipelineRun {
             RunSummary summary) {}
 
     public static Result replay(MonitorConfig config, String path, int parallelism) throws Exception {
+        return run(config, replayInput(config, path), parallelism);
+    }
+
+    /** A replay of {@code path} as the job's input, validated against the fixed "now". */
+    public static ScanInput replayInput(MonitorConfig config, String path) {
         ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> NOW);
-        return run(config, new ScanInput(ReplayFileSource.of(path, parser), false, "replay", "source-file"), parallelism);
+        return new ScanInput(ReplayFileSource.of(path, parser), false, "replay", "source-file");
     }
 
     public static Result run(MonitorConfig config, ScanInput input, int parallelism) throws Exception {
