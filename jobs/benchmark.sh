@@ -2,9 +2,13 @@
 # Throughput, CPU, latency, memory and state-size benchmark of the monitoring job, and its Flink SQL baseline,
 # on an embedded mini cluster (one JVM per configuration). Results: one JSON line per run in target/benchmark/.
 #
-# Usage: jobs/benchmark.sh [quick | hot]
+# Usage: jobs/benchmark.sh [quick | hot | paths]
 #   quick  the main RocksDB and heap runs and one latency run
 #   hot    the main RocksDB run, then the same day with HOT_SCANS scans of one parcel mixed in (default 1,000,000)
+#   paths  the user's paths, each beside the Flink SQL baseline on the same path: the day replayed from one file and
+#          from four files through the runnable jar (config/express-monitor.yaml, dir: output), and a Kafka catch-up
+#          (a local broker, the day in a 4-partition topic, read from the earliest offsets as a bounded run, written
+#          exactly once to Kafka); then the latency at half load on the Kafka path
 # Environment (all optional):
 #   PARCELS=450000     parcels of the simulated Double-11 day (about 8.3 scans each), generated once and cached
 #   REPEAT=1           runs of each throughput configuration (report the best and the median)
@@ -22,6 +26,7 @@ QUICK=${1:-}
 mvn -B -q -Pbenchmark -DskipTests compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench/benchmark.classpath -Dmdep.includeScope=compile
 CP="target/bench/classes:$(cat target/bench/benchmark.classpath)"
+[ "$QUICK" = paths ] && exec jobs/benchmark-paths.sh
 OPENS=""
 for p in java.util java.lang java.lang.invoke java.nio sun.nio.ch java.io java.net java.util.concurrent java.time java.text; do
   OPENS="$OPENS --add-opens=java.base/$p=ALL-UNNAMED"

@@ -7,6 +7,8 @@ import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.DeadLetter;
 import com.expressmonitor.event.LateEvent;
 import com.expressmonitor.event.ScanParser;
+import com.expressmonitor.io.KafkaIo;
+import com.expressmonitor.io.ReplayFileSource;
 import com.expressmonitor.job.MonitorPipeline;
 import com.expressmonitor.io.Outputs;
 import com.expressmonitor.job.ScanInput;
@@ -40,6 +42,7 @@ import java.util.stream.Stream;
  * <pre>
  *   MonitorBenchmark --generate PARCELS --data FILE [--splits 2] [--seed 11] [--hot-scans N]
  *   MonitorBenchmark --data FILE [--job pipeline|sql] [--backend rocksdb|hashmap] [--parallelism 2] [--rate 0]
+ *                    [--input memory|file:PATH|kafka]
  *                    [--checkpoint-interval 10s] [--minibatch false] [--two-phase false] [--label NAME]
  *                    [--results FILE] [--limit EVENTS] [--warmup-seconds 10]
  *                    [--threads false] [--savepoint-seconds 0] [--flink.KEY VALUE ...] [--monitor.KEY VALUE ...]
@@ -50,6 +53,11 @@ import java.util.stream.Stream;
  * sources to that many events per second in total (0: as fast as possible). {@code --flink.KEY} sets a Flink option,
  * {@code --monitor.KEY} a key of the job's configuration (over the built-in defaults). The number of splits of the
  * data file should equal the parallelism (one input partition per source subtask).
+ *
+ * <p>{@code --input file:PATH} or {@code --input kafka} reads the user's paths instead of the in-memory data: a replay
+ * of JSON-lines files, or a bounded read of the Kafka topic {@code monitor.kafka.topics.scan-events} from its
+ * earliest offsets (the job's outputs are then discarded). Events per second are then the records read over the job's
+ * net run time; latency is not measured there.
  */
 public final class MonitorBenchmark {
     private MonitorBenchmark() {}
@@ -70,6 +78,16 @@ public final class MonitorBenchmark {
         if (a.containsKey("summary")) {
             Summary.print(Path.of(a.get("summary")));
             return;
+        }
+        if (!a.getOrDefault("input", "memory").equals("memory")) {
+            Map<String, Object> result = runUserPath(a);
+            String json = toJson(result);
+            System.out.println("RESULT " + json);
+            if (a.containsKey("results")) {
+                Files.writeString(Path.of(a.get("results")), json + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            System.exit(0);
         }
         BenchData.splits = BenchData.load(data);
         if (a.containsKey("limit")) {
@@ -136,7 +154,7 @@ public final class MonitorBenchmark {
                     new DiscardingSink<LateEvent>());
             MonitorPipeline.build(env, config, new ScanInput(source, false, "Memory", "source-memory"), outputs);
         } else {
-            SqlBaseline.build(env, config, source, Boolean.parseBoolean(a.getOrDefault("minibatch", "false")),
+            SqlBaseline.build(env, config, source, "Memory", Boolean.parseBoolean(a.getOrDefault("minibatch", "false")),
                     Boolean.parseBoolean(a.getOrDefault("two-phase", "false")));
         }
 
@@ -202,6 +220,83 @@ public final class MonitorBenchmark {
             r.put("savepointParcelStateBytesPerParcelSeries", savepointer.parcelStatePerParcel.toString());
             r.put("savepointWaitingScanBytesPerParcelSeries", savepointer.waitingPerParcel.toString());
         }
+        deleteQuietly(checkpoints);
+        return r;
+    }
+
+    /**
+     * One run on a user's path: files replayed, or a Kafka topic read from its earliest offsets as a bounded run, by
+     * the job (outputs discarded) or by the SQL baseline; the same state backend and checkpoint options as the other
+     * runs.
+     */
+    static Map<String, Object> runUserPath(Map<String, String> a) throws Exception {
+        String job = a.getOrDefault("job", "pipeline");
+        String input = a.get("input");
+        int parallelism = Integer.parseInt(a.getOrDefault("parallelism", "2"));
+        Path checkpoints = Files.createTempDirectory("monitor-benchmark-chk");
+        Map<String, String> overrides = new HashMap<>();
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            if (e.getKey().startsWith("monitor.")) {
+                overrides.put(e.getKey().substring("monitor.".length()), e.getValue());
+            }
+        }
+        if (input.equals("kafka")) {
+            overrides.put("kafka.bounded", "true");
+            overrides.put("kafka.starting-offsets", "earliest");
+        }
+        MonitorConfig config = ConfigLoader.loadResource("/express-monitor-defaults.yaml", overrides);
+        Map<String, String> options = new LinkedHashMap<>(MonitorPipeline.flinkDefaults());
+        options.put("state.backend.type", a.getOrDefault("backend", "rocksdb"));
+        options.put("execution.checkpointing.interval", a.getOrDefault("checkpoint-interval", "10s"));
+        options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            if (e.getKey().startsWith("flink.")) {
+                options.put(e.getKey().substring("flink.".length()), e.getValue());
+            }
+        }
+        Configuration flink = new Configuration();
+        options.forEach(flink::setString);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(parallelism);
+        long now = java.time.LocalDate.parse(BenchData.DAY).plusDays(2).toEpochDay() * 86_400_000L;
+        ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> now);
+        ScanInput scans;
+        long records;
+        if (input.startsWith("file:")) {
+            scans = new ScanInput(ReplayFileSource.of(input.substring(5), parser), false, "Replay", "source-file");
+            records = UserPaths.lines(Path.of(input.substring(5)));
+        } else {
+            scans = new ScanInput(KafkaIo.source(config, parser), true, "Kafka", "source-kafka");
+            records = UserPaths.records(config.kafka());
+        }
+        if (job.equals("pipeline")) {
+            MonitorPipeline.build(env, config, scans, new Outputs(new DiscardingSink<>(), new DiscardingSink<>(),
+                    new DiscardingSink<>(), new DiscardingSink<>()));
+        } else {
+            SqlBaseline.build(env, config, scans.source(), scans.name(),
+                    Boolean.parseBoolean(a.getOrDefault("minibatch", "false")),
+                    Boolean.parseBoolean(a.getOrDefault("two-phase", "false")));
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        var result = env.execute("Monitor benchmark (" + job + ", " + input + ")");
+        long wall1 = System.nanoTime();
+        double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+        double seconds = result.getNetRuntime() / 1000.0;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("label", a.getOrDefault("label", job + "-" + input));
+        r.put("job", job);
+        r.put("input", input);
+        r.put("backend", options.get("state.backend.type"));
+        r.put("parallelism", parallelism);
+        r.put("events", records);
+        r.put("seconds", round(seconds, 2));
+        r.put("jobWallSeconds", round((wall1 - wall0) / 1e9, 2));
+        r.put("eventsPerSecond", Math.round(records / seconds));
+        r.put("cpuSeconds", round(cpuSeconds, 1));
+        r.put("eventsPerCpuSecond", Math.round(records / cpuSeconds));
+        r.put("peakRssMB", peakRssKb() / 1024);
         deleteQuietly(checkpoints);
         return r;
     }

@@ -5,6 +5,7 @@ import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -25,15 +26,15 @@ import java.time.Instant;
 final class SqlBaseline {
     private SqlBaseline() {}
 
-    static void build(StreamExecutionEnvironment env, MonitorConfig config, MemorySource source, boolean miniBatch,
-            boolean twoPhase) {
+    static void build(StreamExecutionEnvironment env, MonitorConfig config, Source<ScanRecord, ?, ?> source, String name,
+            boolean miniBatch, boolean twoPhase) {
         long ooo = config.outOfOrdernessMillis();
         WatermarkStrategy<ScanRecord> wm = WatermarkStrategy.<ScanRecord>forBoundedOutOfOrderness(Duration.ofMillis(ooo))
                 .withTimestampAssigner((r, p) -> r.event != null ? r.event.eventTime() : Long.MIN_VALUE);
         TypeInformation<Row> rowType = Types.ROW_NAMED(
                 new String[] {"eventId", "waybillNo", "scanType", "facilityId", "facilityType", "districtCode", "ts"},
                 Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.INSTANT);
-        DataStream<Row> rows = env.fromSource(source, wm, "Memory").uid("source-memory")
+        DataStream<Row> rows = env.fromSource(source, wm, name).uid("source")
                 .filter(r -> r.event != null)
                 .map(r -> {
                     ScanEvent e = r.event;

@@ -131,6 +131,9 @@ public final class ExpressTrafficMonitor {
             for (String line : finalLines(cli, config, summary)) {
                 out.println(line);
             }
+            if (!cli.demo()) {
+                err.println(summary.duration());
+            }
         }
         return 0;
     }

@@ -25,10 +25,11 @@ import java.util.TreeMap;
  *
  * @param deadLetterCounts from the console output: {@code reason:R} and {@code partition:P} counts (empty otherwise)
  * @param lateCounts from the console output: {@code partition:P} counts (empty otherwise)
+ * @param millis how long the job ran, from its start to its end
  */
 public record RunSummary(long input, long counted, long duplicates, long late, long invalid, long metrics, long alerts,
         Map<String, DistrictSummaryAccumulator.Totals> districts, Map<String, Long> deadLetterCounts,
-        Map<String, Long> lateCounts) {
+        Map<String, Long> lateCounts, long millis) {
 
     public static RunSummary of(JobExecutionResult result) {
         Map<String, DistrictSummaryAccumulator.Totals> districts = new TreeMap<>();
@@ -44,7 +45,8 @@ public record RunSummary(long input, long counted, long duplicates, long late, l
                 count(result, DistrictAlertFunction.ACC_ALERTS),
                 districts,
                 counts(result, ConsoleOutputs.ACC_DEAD_LETTERS),
-                counts(result, ConsoleOutputs.ACC_LATE_EVENTS));
+                counts(result, ConsoleOutputs.ACC_LATE_EVENTS),
+                result.getNetRuntime());
     }
 
     private static Map<String, Long> counts(JobExecutionResult result, String name) {
@@ -97,6 +99,13 @@ public record RunSummary(long input, long counted, long duplicates, long late, l
     /** {@code what} in the form a count of {@code n} needs: "1 alert", "2 alerts". */
     public static String count(long n, String one, String many) {
         return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
+    }
+
+    /** How long the job ran and how fast it read, e.g. {@code finished in 27.3 s (147,382 records/s)}. */
+    public String duration() {
+        double seconds = millis / 1000.0;
+        return String.format(Locale.ROOT, "finished in %.1f s (%,d records/s)", seconds,
+                seconds > 0 ? Math.round(input / seconds) : 0);
     }
 
     /** What was written, e.g. {@code 6 metrics records, 2 alerts, 3 dead letters and 1 late event}. */

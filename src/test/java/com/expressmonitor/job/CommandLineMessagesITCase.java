@@ -198,6 +198,8 @@ class CommandLineMessagesITCase {
         assertThat(first.exit()).isZero();
         assertThat(first.out()).containsExactly(summary);
         assertThat(first.firstErr()).isEqualTo("replaying samples/scans.jsonl into " + out + "/ (parallelism 2)");
+        assertThat(first.err()).hasSize(2);
+        assertThat(first.err().get(1)).matches("finished in \\d+\\.\\d s \\([\\d,]+ records/s\\)");
         assertNoStackTrace(first);
 
         assertError(run(args), 2, "express-traffic-monitor: output folder " + out + " is not empty; add --overwrite to "

@@ -27,7 +27,7 @@ class ExpressTrafficMonitorTest {
     @Test
     void everySinkEndsWithWhatItWroteWhereAndTheAccounting() {
         MonitorConfig config = ConfigLoader.defaults();
-        RunSummary s = new RunSummary(130, 126, 1, 1, 2, 123, 4, Map.of(), Map.of(), Map.of());
+        RunSummary s = new RunSummary(130, 126, 1, 1, 2, 123, 4, Map.of(), Map.of(), Map.of(), 2_000);
         assertThat(ExpressTrafficMonitor.finalLines(CommandLine.parse(new String[] {"--source", "file:x", "--sink",
                 "dir:out"}), config, s)).containsExactly("wrote 123 metrics records, 4 alerts, 2 dead letters and 1 late "
                 + "event to out/; input 130 = 126 counted + 1 duplicate + 1 late + 2 invalid");

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The user's paths of the benchmark (jobs/benchmark.sh paths): replays of one and four files through the runnable jar,
+# a Kafka catch-up, each beside the Flink SQL baseline on the same input, and the latency at half load on the Kafka
+# path. Appends one JSON line per run to the results file given (or a new one) and prints the table.
+# Environment: PARCELS (450000), REPEAT (1), BENCH_KAFKA_PORT (19092), LATENCY_SECONDS (120)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PARCELS=${PARCELS:-450000}
+REPEAT=${REPEAT:-1}
+RESULTS=${1:-target/benchmark/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
+JAR=target/express-traffic-monitor.jar
+BENCH=target/benchmark
+mkdir -p "$BENCH"
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+CP="target/bench/classes:$(cat target/bench/benchmark.classpath)"
+OPENS=()
+for p in java.util java.lang java.lang.invoke java.nio sun.nio.ch java.io java.net java.util.concurrent java.time java.text; do
+  OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
+done
+sqlbench() {
+  java "${OPENS[@]}" -cp "$CP" com.expressmonitor.benchmark.MonitorBenchmark --results "$RESULTS" "$@" 2>&1 \
+    | grep -E '^(RESULT|Exception|Caused by)' || true
+}
+# The state backend as config/express-monitor.yaml sets it, for the SQL baseline too.
+ROCKSDB=(--backend rocksdb --flink.taskmanager.memory.managed.size 1g --flink.state.backend.rocksdb.use-bloom-filter true
+         --flink.state.backend.rocksdb.timer-service.factory ROCKSDB --flink.execution.checkpointing.incremental true)
+
+# The day as one file and as four files (each a quarter of the parcels, in time order).
+DAY1=$BENCH/day-$PARCELS-1.jsonl
+DAY4=$BENCH/day-$PARCELS-4
+gen() { java -cp "$JAR" com.expressmonitor.tools.GenerateToFile --config config/demo.yaml --parcels "$PARCELS" \
+  --day 2026-11-11 --seed 11 "$@"; }
+[ -f "$DAY1" ] || gen --out "$DAY1"
+[ -d "$DAY4" ] || gen --splits 4 --out "$DAY4"
+
+# A run of the runnable jar: events/s over the job's own run time (its "finished in" line), CPU of the whole process.
+jar_run() {
+  local label="$1"; shift
+  local err=$BENCH/run.err out=$BENCH/run.out tm=$BENCH/run.time
+  TIMEFORMAT='%R %U %S'
+  { time java -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
+      --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "$@" > "$out" 2> "$err"; } 2> "$tm" || {
+    cat "$err" >&2; return 0; }
+  local input seconds cpu
+  input=$(grep -oE 'input [0-9,]+' "$out" | tr -d 'input ,')
+  seconds=$(grep -oE 'finished in [0-9.]+ s' "$err" | grep -oE '[0-9.]+')
+  cpu=$(awk '{printf "%.1f", $2 + $3}' "$tm")
+  local line
+  line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v w="$(cut -d' ' -f1 "$tm")" 'BEGIN {
+    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d}",
+      l, n, s, w, n / s, c, n / c }')
+  echo "RESULT $line"
+  echo "$line" >> "$RESULTS"
+}
+
+for i in $(seq "$REPEAT"); do
+  jar_run replay-1-file --source "file:$DAY1" --sink "dir:$BENCH/out" --overwrite
+  jar_run replay-4-files --source "file:$DAY4" --sink "dir:$BENCH/out" --overwrite
+  sqlbench --label sql-replay-1-file --job sql --input "file:$DAY1" "${ROCKSDB[@]}"
+  sqlbench --label sql-replay-4-files --job sql --input "file:$DAY4" "${ROCKSDB[@]}"
+done
+
+# Kafka catch-up: a local broker on its own port and folder, the day in a 4-partition topic, filled once.
+export KAFKA_DIR=$ROOT/$BENCH/kafka KAFKA_PORT=${BENCH_KAFKA_PORT:-19092} KAFKA_CONTROLLER_PORT=$(( ${BENCH_KAFKA_PORT:-19092} + 1 ))
+export BOOTSTRAP=localhost:$KAFKA_PORT
+TOPICS=(--kafka.topics.scan-events bench.scans --kafka.topics.district-metrics bench.metrics --kafka.topics.alerts bench.alerts
+        --kafka.topics.dead-letter bench.dead-letter --kafka.topics.late-events bench.late)
+jobs/start-kafka.sh --partitions 4 > /dev/null
+trap 'jobs/stop-kafka.sh > /dev/null' EXIT
+jobs/create-topics.sh --partitions 4 "${TOPICS[@]}" > /dev/null
+if [ ! -f "$KAFKA_DIR/bench.filled" ]; then
+  jobs/replay-to-kafka.sh "$DAY1" --kafka.topics.scan-events bench.scans
+  touch "$KAFKA_DIR/bench.filled"
+fi
+for i in $(seq "$REPEAT"); do
+  g=catchup-$(date +%s%N)
+  jar_run kafka-catch-up --source kafka --sink kafka --kafka.bootstrap-servers "$BOOTSTRAP" --kafka.group-id "$g" \
+    --kafka.bounded true --kafka.starting-offsets earliest "${TOPICS[@]}"
+  sqlbench --label sql-kafka-catch-up --job sql --input kafka "${ROCKSDB[@]}" --monitor.kafka.bootstrap-servers "$BOOTSTRAP" \
+    --monitor.kafka.group-id "sql-$g" --monitor.kafka.topics.scan-events bench.scans
+done
+
+java -cp "$CP" com.expressmonitor.benchmark.MonitorBenchmark --summary "$RESULTS"
