@@ -30,6 +30,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -278,7 +279,8 @@ class K8sManifestTest {
     void everyFlinkOptionIsOneFlinkKnowsByItsCurrentName() {
         FlinkOptionNames names = FlinkOptionNames.of(CheckpointingOptions.class, CoreOptions.class,
                 HighAvailabilityOptions.class, PipelineOptions.class, RestartStrategyOptions.class,
-                StateBackendOptions.class, TaskManagerOptions.class, RocksDBOptions.class);
+                StateBackendOptions.class, TaskManagerOptions.class, RocksDBOptions.class,
+                RocksDBConfigurableOptions.class);
         Map<String, String> problems = new LinkedHashMap<>();
         for (Iterator<String> keys = flinkConf.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
