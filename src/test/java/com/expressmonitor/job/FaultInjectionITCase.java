@@ -252,8 +252,16 @@ class FaultInjectionITCase {
         /** Once the whole input is written, read and checkpointed: a stop that drains, and the job's counts. */
         void finish(JobID job) throws Exception {
             feeder.join(WAIT.toMillis());
-            await("all input of " + name + " read and checkpointed", () -> lag(config.kafka().groupId(), name + ".scans") == 0
-                    && client.getJobStatus(job).get() == JobStatus.RUNNING);
+            try {
+                await("all input of " + name + " read and checkpointed",
+                        () -> lag(config.kafka().groupId(), name + ".scans") == 0
+                                && client.getJobStatus(job).get() == JobStatus.RUNNING);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the job is " + client.getJobStatus(job).get()
+                        + ", lag " + lag(config.kafka().groupId(), name + ".scans") + ", its failures: " + failures(job)
+                        .stream().map(f -> f.lines().filter(l -> l.startsWith("Caused by")).reduce((a, b) -> b)
+                                .orElse(f.lines().findFirst().orElse(""))).toList());
+            }
             client.stopWithSavepoint(job, true, dir.resolve("savepoints").toUri().toString(),
                     SavepointFormatType.CANONICAL).get();
             JobResult result = client.requestJobResult(job).get();
@@ -325,16 +333,17 @@ class FaultInjectionITCase {
                 "Kafka " + config.kafka().scanEventsTopic(), "source-kafka");
     }
 
-    /** The Flink options of every run: RocksDB, incremental checkpoints every 200 ms, a few quick restarts. */
+    /** The Flink options of every run: RocksDB, incremental checkpoints every 200 ms, quick restarts. */
     private static Configuration flink(Map<String, String> extra) {
         Map<String, String> o = new HashMap<>(MonitorPipeline.flinkDefaults());
         o.put("state.backend.type", "rocksdb");
         o.put("execution.checkpointing.incremental", "true");
         o.put("execution.checkpointing.interval", "200ms");
         o.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        // Enough attempts to ride out a broker that takes a while to come back on a busy machine.
         o.put("restart-strategy.type", "fixed-delay");
-        o.put("restart-strategy.fixed-delay.attempts", "10");
-        o.put("restart-strategy.fixed-delay.delay", "200ms");
+        o.put("restart-strategy.fixed-delay.attempts", "30");
+        o.put("restart-strategy.fixed-delay.delay", "500ms");
         o.putAll(extra);
         return Configuration.fromMap(o);
     }
