@@ -122,6 +122,9 @@ public final class MonitorBenchmark {
         Configuration flink = new Configuration();
         Map<String, String> options = new LinkedHashMap<>();
         options.putAll(MonitorPipeline.flinkDefaults());
+        if (job.equals("sql")) {
+            options.put("pipeline.auto-generate-uids", "true"); // the planner's operators carry no uids
+        }
         options.put("state.backend.type", backend);
         options.put("state.backend.rocksdb.timer-service.factory", "HEAP");
         options.put("execution.checkpointing.interval", interval);
@@ -246,6 +249,9 @@ public final class MonitorBenchmark {
         }
         MonitorConfig config = ConfigLoader.loadResource("/express-monitor-defaults.yaml", overrides);
         Map<String, String> options = new LinkedHashMap<>(MonitorPipeline.flinkDefaults());
+        if (job.equals("sql")) {
+            options.put("pipeline.auto-generate-uids", "true"); // the planner's operators carry no uids
+        }
         options.put("state.backend.type", a.getOrDefault("backend", "rocksdb"));
         options.put("execution.checkpointing.interval", a.getOrDefault("checkpoint-interval", "10s"));
         options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
