@@ -1,11 +1,9 @@
 package com.expressmonitor.io;
 
 import org.apache.flink.api.connector.source.SourceSplit;
-import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,15 +33,27 @@ public record ReplayFileSplit(String path, String name, long linesRead)
         return new ReplayFileSplit(path, name, lines);
     }
 
-    /** Reads the file's lines as bytes, skipping blank ones, counting every line for the line numbers. */
+    /**
+     * Reads the file's lines as bytes, skipping blank ones, counting every line for the line numbers. It reads the
+     * file a block at a time and finds the line ends in the block (a stream read per byte costs more than all the
+     * rest of a replay's reading and parsing together).
+     */
     public static final class LineIterator implements Iterator<RawLine> {
+        private static final byte[] END = new byte[0];
+
         private final ReplayFileSplit split;
         private final String partition;
         private InputStream in;
         private boolean finished;
         private RawLine next;
         private long lineNumber;
-        private byte[] buffer = new byte[1024];
+        /** The block read from the file, its bytes {@code [pos, limit)} not yet taken. */
+        private final byte[] block = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private boolean endOfFile;
+        /** A line that goes on past the end of the block, collected here. */
+        private byte[] partial = new byte[1024];
 
         LineIterator(ReplayFileSplit split) {
             this.split = split;
@@ -61,26 +71,24 @@ public record ReplayFileSplit(String path, String name, long linesRead)
             try {
                 if (in == null) {
                     Path p = new Path(split.path());
-                    FSDataInputStream raw = FileSystem.get(p.toUri()).open(p);
-                    in = new BufferedInputStream(raw, 1 << 16);
-                    while (lineNumber < split.linesRead() && readLine() >= 0) {
+                    in = FileSystem.get(p.toUri()).open(p);
+                    while (lineNumber < split.linesRead() && readLine() != END) {
                         lineNumber++;
                     }
                 }
                 while (true) {
-                    int len = readLine();
-                    if (len < 0) {
+                    byte[] line = readLine();
+                    if (line == END) {
                         close();
                         return false;
                     }
                     lineNumber++;
-                    if (len > 0 && buffer[len - 1] == '\r') {
+                    int len = line.length;
+                    if (len > 0 && line[len - 1] == '\r') {
                         len--; // CRLF line endings
                     }
-                    if (!isBlank(buffer, len)) {
-                        byte[] copy = new byte[len];
-                        System.arraycopy(buffer, 0, copy, 0, len);
-                        next = new RawLine(copy, len, partition, lineNumber);
+                    if (!isBlank(line, len)) {
+                        next = new RawLine(line, len, partition, lineNumber);
                         return true;
                     }
                 }
@@ -112,20 +120,50 @@ public record ReplayFileSplit(String path, String name, long linesRead)
             }
         }
 
-        /** Reads one line into the buffer; returns its length without the newline, or -1 at the end of the file. */
-        private int readLine() throws IOException {
-            int len = 0;
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b == '\n') {
-                    return len;
+        /** The next line, without its line feed, as an array of its own; {@link #END} after the last line. */
+        private byte[] readLine() throws IOException {
+            int collected = 0;
+            while (true) {
+                if (pos == limit && !fill()) {
+                    return collected == 0 ? END : java.util.Arrays.copyOf(partial, collected);
                 }
-                if (len == buffer.length) {
-                    buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                int end = pos;
+                while (end < limit && block[end] != '\n') {
+                    end++;
                 }
-                buffer[len++] = (byte) b;
+                if (end < limit && collected == 0) {
+                    byte[] line = java.util.Arrays.copyOfRange(block, pos, end); // the usual case: within the block
+                    pos = end + 1;
+                    return line;
+                }
+                int n = end - pos;
+                if (collected + n > partial.length) {
+                    partial = java.util.Arrays.copyOf(partial, Math.max(partial.length * 2, collected + n));
+                }
+                System.arraycopy(block, pos, partial, collected, n);
+                collected += n;
+                if (end < limit) {
+                    pos = end + 1;
+                    return java.util.Arrays.copyOf(partial, collected);
+                }
+                pos = limit;
             }
-            return len == 0 ? -1 : len;
+        }
+
+        /** Reads the next block; false at the end of the file. */
+        private boolean fill() throws IOException {
+            if (endOfFile) {
+                return false;
+            }
+            int read = in.read(block, 0, block.length);
+            if (read <= 0) {
+                endOfFile = true;
+                pos = limit = 0;
+                return false;
+            }
+            pos = 0;
+            limit = read;
+            return true;
         }
 
         private static boolean isBlank(byte[] b, int len) {
