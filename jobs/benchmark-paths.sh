@@ -2,7 +2,8 @@
 # The user's paths of the benchmark (jobs/benchmark.sh paths): replays of one and four files through the runnable jar,
 # a Kafka catch-up, each beside the Flink SQL baseline on the same input, and the latency at half load on the Kafka
 # path. Appends one JSON line per run to the results file given (or a new one) and prints the table.
-# Environment: PARCELS (450000), REPEAT (1), BENCH_KAFKA_PORT (19092), LATENCY_SECONDS (120)
+# Environment: PARCELS (450000), REPEAT (1), BENCH_KAFKA_PORT (19092), LATENCY_SECONDS (120), LATENCY_RATE (default:
+# half the best catch-up rate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -80,5 +81,27 @@ for i in $(seq "$REPEAT"); do
   sqlbench --label sql-kafka-catch-up --job sql --input kafka "${ROCKSDB[@]}" --monitor.kafka.bootstrap-servers "$BOOTSTRAP" \
     --monitor.kafka.group-id "sql-$g" --monitor.kafka.topics.scan-events bench.scans
 done
+
+# Latency at half the catch-up's load on the Kafka path: the job runs on a fresh topic while the generator writes a
+# simulated day into it at that rate; then the outputs' Kafka timestamps are compared with the moments the input's
+# watermark passed their windows (KafkaLatency).
+best=$(grep '"label":"kafka-catch-up"' "$RESULTS" | sed -E 's/.*"eventsPerSecond":([0-9]+).*/\1/' | sort -n | tail -1)
+RATE=${LATENCY_RATE:-$((best / 2))}
+LIVE_SECONDS=${LATENCY_SECONDS:-120}
+LIVE=bench.live-$(date +%s)
+LIVE_TOPICS=(--kafka.topics.scan-events "$LIVE" --kafka.topics.district-metrics "$LIVE.metrics" --kafka.topics.alerts "$LIVE.alerts"
+             --kafka.topics.dead-letter "$LIVE.dead-letter" --kafka.topics.late-events "$LIVE.late")
+jobs/create-topics.sh --partitions 4 "${LIVE_TOPICS[@]}" > /dev/null
+java -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false --source kafka --sink kafka \
+  --kafka.bootstrap-servers "$BOOTSTRAP" --kafka.group-id "$LIVE" --kafka.starting-offsets earliest "${LIVE_TOPICS[@]}" \
+  --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" > "$BENCH/live.out" 2> "$BENCH/live.err" &
+monitor=$!
+sleep 15
+jobs/generate-to-kafka.sh --config config/demo.yaml --rate "$RATE" --parcels $(( RATE * LIVE_SECONDS * 10 / 83 )) \
+  --day 2026-11-11 --seed 5 --kafka.topics.scan-events "$LIVE" > /dev/null
+sleep 25 # two checkpoints: what the closed windows wrote is committed
+kill "$monitor"; wait "$monitor" || true
+java -cp "$CP" com.expressmonitor.benchmark.KafkaLatency --bootstrap "$BOOTSTRAP" --input "$LIVE" \
+  --outputs "$LIVE.metrics,$LIVE.alerts" --label "latency-kafka-half-load" --results "$RESULTS"
 
 java -cp "$CP" com.expressmonitor.benchmark.MonitorBenchmark --summary "$RESULTS"

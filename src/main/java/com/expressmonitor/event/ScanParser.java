@@ -246,7 +246,7 @@ public final class ScanParser implements Serializable {
             if (nameEnd < 0) {
                 return false;
             }
-            int field = fieldIndex(text(b, i + 1, nameEnd));
+            int field = fieldIndex(b, i + 1, nameEnd);
             i = skipSpace(b, nameEnd + 1, end);
             if (i >= end || b[i] != ':') {
                 return false;
@@ -338,6 +338,22 @@ public final class ScanParser implements Serializable {
             }
         }
         return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The field names' bytes, by field index: a record's names are matched without making a string of them. */
+    private static final byte[][] FIELD_NAME_BYTES = Arrays.stream(FIELD_NAMES)
+            .map(n -> n.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+
+    /** The index of the field whose name is {@code b[from, to)}, or -1 for a field the parser ignores. */
+    private static int fieldIndex(byte[] b, int from, int to) {
+        int length = to - from;
+        for (int f = 0; f < FIELD_NAME_BYTES.length; f++) {
+            byte[] name = FIELD_NAME_BYTES[f];
+            if (name.length == length && name[0] == b[from] && Arrays.equals(name, 0, length, b, from, to)) {
+                return f;
+            }
+        }
+        return -1;
     }
 
     private static int fieldIndex(String name) {

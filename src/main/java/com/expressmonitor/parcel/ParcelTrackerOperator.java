@@ -254,28 +254,29 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         passed.clear();
     }
 
-    /** A passed scan with its key group. */
+    /** A passed scan with its sort key: its key group, then its parcel's hash. */
     private static final class Passed {
-        /** Key group, then the parcel (by its hash: cheap, and keeps its scans together), then application order. */
+        /**
+         * Key group, then the parcel (by its hash: cheap, and keeps its scans together), then application order. The
+         * first two are one number, compared first: most comparisons end there.
+         */
         static final Comparator<Passed> ORDER = (a, b) -> {
-            if (a.keyGroup != b.keyGroup) {
-                return Integer.compare(a.keyGroup, b.keyGroup);
+            if (a.order != b.order) {
+                return Long.compare(a.order, b.order);
             }
-            String x = a.scan.waybillNo();
-            String y = b.scan.waybillNo();
-            if (x.hashCode() != y.hashCode()) {
-                return Integer.compare(x.hashCode(), y.hashCode());
-            }
-            int c = x.compareTo(y);
+            int c = a.scan.waybillNo().compareTo(b.scan.waybillNo());
             return c != 0 ? c : ScanEvent.compareForApplication(a.scan, b.scan);
         };
 
         final ScanEvent scan;
-        final int keyGroup;
+        /** The key group in the high half, the waybill's hash (as unsigned) in the low half. */
+        final long order;
 
         Passed(ScanEvent scan, int keyGroups) {
             this.scan = scan;
-            this.keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(scan.waybillNo(), keyGroups);
+            int hash = scan.waybillNo().hashCode();
+            int keyGroup = KeyGroupRangeAssignment.computeKeyGroupForKeyHash(hash, keyGroups);
+            this.order = ((long) keyGroup << 32) | (hash & 0xFFFF_FFFFL);
         }
     }
 

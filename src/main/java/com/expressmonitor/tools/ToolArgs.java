@@ -9,7 +9,8 @@ import com.expressmonitor.io.KafkaIo;
 import com.expressmonitor.io.KafkaPreflight;
 import com.expressmonitor.io.StartupCheckException;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -184,12 +185,30 @@ final class ToolArgs {
         return p;
     }
 
-    /** The waybill number of a scan record, as its key; null when the record is not a JSON object with one. */
+    /**
+     * The waybill number of a scan record, as its key; null when the record is not a JSON object with one. Read with
+     * the streaming parser, without building a tree: the tools that write scans into Kafka call it for every record.
+     */
     static byte[] waybillKey(byte[] value) {
-        try {
-            JsonNode node = JSON.readTree(value);
-            JsonNode waybill = node == null ? null : node.get("waybillNo");
-            return waybill != null && waybill.isTextual() ? waybill.asText().getBytes(StandardCharsets.UTF_8) : null;
+        try (JsonParser p = JSON.getFactory().createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String waybill = null;
+            for (JsonToken token = p.nextToken(); token != JsonToken.END_OBJECT; token = p.nextToken()) {
+                if (token != JsonToken.FIELD_NAME) {
+                    return null; // not an object of fields (cannot happen in valid JSON)
+                }
+                boolean isWaybill = p.currentName().equals("waybillNo");
+                JsonToken v = p.nextToken();
+                if (isWaybill) {
+                    waybill = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                } else {
+                    p.skipChildren();
+                }
+            }
+            // Anything after the object means the record is not one JSON object.
+            return p.nextToken() == null && waybill != null ? waybill.getBytes(StandardCharsets.UTF_8) : null;
         } catch (Exception e) {
             return null;
         }
