@@ -3,6 +3,7 @@ package com.expressmonitor.event;
 import com.expressmonitor.accounting.CheckpointedCounts;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -38,6 +39,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
     public static final String ACC_INPUT = "input";
     public static final String ACC_INVALID = "invalid";
     public static final String ACC_LATE = "late";
+    /** The greatest valid event time read (epoch milliseconds), for the progress of a run. */
+    public static final String ACC_MAX_EVENT_TIME = "max-event-time";
 
     private final long outOfOrdernessMillis;
 
@@ -48,6 +51,7 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
     private transient LongCounter inputCount;
     private transient LongCounter invalidCount;
     private transient LongCounter lateCount;
+    private transient LongMaximum greatestEventTime;
     private transient Counter inputMetric;
     private transient Counter invalidMetric;
     private transient Counter lateMetric;
@@ -64,6 +68,8 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         getRuntimeContext().addAccumulator(ACC_INPUT, inputCount);
         getRuntimeContext().addAccumulator(ACC_INVALID, invalidCount);
         getRuntimeContext().addAccumulator(ACC_LATE, lateCount);
+        greatestEventTime = new LongMaximum();
+        getRuntimeContext().addAccumulator(ACC_MAX_EVENT_TIME, greatestEventTime);
         var group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");
         inputMetric = group.counter("recordsIn");
         invalidMetric = group.counter("deadLetters");
@@ -99,6 +105,7 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         long previous = max[0];
         if (t > previous) {
             max[0] = t;
+            greatestEventTime.add(t);
         }
         if (previous != Long.MIN_VALUE && t < previous - outOfOrdernessMillis) {
             lateCount.add(1);

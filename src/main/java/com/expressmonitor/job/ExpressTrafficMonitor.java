@@ -212,7 +212,8 @@ public final class ExpressTrafficMonitor {
         JobExecutionResult result;
         if (local) {
             JobClient job = env.executeAsync(jobName);
-            try (ProgressReporter reporter = progress ? ProgressReporter.start(job, err, config.zoneOffset()) : null) {
+            try (ProgressReporter reporter = progress ? ProgressReporter.start(job, err, config.zoneOffset()) : null;
+                    RestartNotices restarts = RestartNotices.watch(job, err)) {
                 result = job.getJobExecutionResult().get();
             }
         } else {

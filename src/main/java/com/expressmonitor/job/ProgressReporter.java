@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * which the task managers report with their heartbeats, so the figures trail the job by up to a heartbeat.
  */
 final class ProgressReporter implements AutoCloseable {
-    /** Accumulator of the greatest valid event time read (epoch ms), when the classifier keeps one. */
-    static final String ACC_MAX_EVENT_TIME = "max-event-time";
+    /** Accumulator of the greatest valid event time read (epoch ms). */
+    static final String ACC_MAX_EVENT_TIME = ScanClassifier.ACC_MAX_EVENT_TIME;
     static final long INTERVAL_SECONDS = 5;
 
     private final JobClient job;
