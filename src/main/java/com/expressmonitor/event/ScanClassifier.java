@@ -14,6 +14,8 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.Map;
  */
 public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ScanClassifier.class);
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letter") {};
     public static final OutputTag<LateEvent> LATE_EVENTS = new OutputTag<>("late-events") {};
@@ -68,6 +71,12 @@ public class ScanClassifier extends ProcessFunction<ScanRecord, ScanEvent> imple
         getRuntimeContext().addAccumulator(ACC_INPUT, inputCount);
         getRuntimeContext().addAccumulator(ACC_INVALID, invalidCount);
         getRuntimeContext().addAccumulator(ACC_LATE, lateCount);
+        var task = getRuntimeContext().getTaskInfo();
+        if (task.getAttemptNumber() > 0 && task.getIndexOfThisSubtask() == 0) {
+            // Once per restart, on every run: a job that keeps failing shows in the log while it retries.
+            LOG.warn("The job restarted from its last checkpoint after a failure (attempt {}); after repeated failures "
+                    + "it stops and says why", task.getAttemptNumber() + 1);
+        }
         greatestEventTime = new LongMaximum();
         getRuntimeContext().addAccumulator(ACC_MAX_EVENT_TIME, greatestEventTime);
         var group = getRuntimeContext().getMetricGroup().addGroup("expressMonitor");

@@ -212,8 +212,7 @@ public final class ExpressTrafficMonitor {
         JobExecutionResult result;
         if (local) {
             JobClient job = env.executeAsync(jobName);
-            try (ProgressReporter reporter = progress ? ProgressReporter.start(job, err, config.zoneOffset()) : null;
-                    RestartNotices restarts = RestartNotices.watch(job, err)) {
+            try (ProgressReporter reporter = progress ? ProgressReporter.start(job, err, config.zoneOffset()) : null) {
                 result = job.getJobExecutionResult().get();
             }
         } else {

@@ -50,6 +50,8 @@ class CommandLineMessagesITCase {
                 .filter(a -> a.startsWith("--add-opens")).forEach(command::add);
         List<String> cp = new ArrayList<>(classpathFirst);
         cp.add(System.getProperty("java.class.path"));
+        // The runnable jar's logging, not that of Flink's test jars on the test classpath (which turns it off).
+        command.add("-Dlog4j.configurationFile=" + Path.of("src/main/resources/log4j2.properties").toAbsolutePath());
         command.add("-cp");
         command.add(String.join(File.pathSeparator, cp));
         command.add(ExpressTrafficMonitor.class.getName());
@@ -225,20 +227,23 @@ class CommandLineMessagesITCase {
     }
 
     /**
-     * A permanent error (here the broker refuses every dead letter: its topic takes records of at most 300 bytes) ends
-     * the run after the restart strategy's attempts, with one line naming the cause, instead of restarting forever.
+     * A permanent error (here the broker refuses every dead letter: its topic takes records of at most 300 bytes, and
+     * the input topic holds a bad record of 1,000) makes the job fail again after every restart: each restart is
+     * told in the log while it retries, and once the restart strategy gives up the run ends with one line naming the
+     * cause, instead of restarting forever.
      */
     @Test
-    void aRecordTheBrokerRefusesEndsTheRunWithOneLine() throws Exception {
+    void aRecordTheBrokerRefusesIsRetriedVisiblyThenEndsTheRunWithOneLine() throws Exception {
         KafkaTestBroker kafka = KAFKA.broker();
         kafka.createTopic("refused.dead-letter", 1, Map.of("max.message.bytes", "300"));
-        for (String t : List.of("refused.metrics", "refused.alerts", "refused.late")) {
+        for (String t : List.of("refused.scans", "refused.metrics", "refused.alerts", "refused.late")) {
             kafka.createTopic(t, 1);
         }
-        Path input = dir.resolve("refused.jsonl");
-        Files.writeString(input, "#" + "x".repeat(1_000) + "\n");
-        Run r = run("--config", "config/demo.yaml", "--source", "file:" + input, "--sink", "kafka",
-                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+        kafka.produce("refused.scans", List.of(new KafkaTestBroker.Out(0, null,
+                ("#" + "x".repeat(1_000)).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        Run r = run("--config", "config/demo.yaml", "--source", "kafka", "--sink", "kafka",
+                "--kafka.bootstrap-servers", kafka.bootstrapServers(), "--kafka.starting-offsets", "earliest",
+                "--kafka.topics.scan-events", "refused.scans",
                 "--kafka.topics.district-metrics", "refused.metrics", "--kafka.topics.alerts", "refused.alerts",
                 "--kafka.topics.dead-letter", "refused.dead-letter", "--kafka.topics.late-events", "refused.late",
                 "--flink.execution.checkpointing.interval", "500ms",
@@ -247,11 +252,14 @@ class CommandLineMessagesITCase {
                 "--flink.restart-strategy.exponential-delay.initial-backoff", "100ms",
                 "--flink.restart-strategy.exponential-delay.max-backoff", "200ms");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).hasSize(2); // what the run was about to do, then why it failed
-        assertThat(r.firstErr()).startsWith("replaying ");
-        assertThat(r.err().get(1)).isEqualTo("express-traffic-monitor: the run failed: RecordTooLargeException: The "
-                + "request included a message larger than the max message size the server will accept.; run again with "
-                + "--verbose for the stack trace");
+        // What the run was about to do, each restart as it happened (a warning in the log), then why it failed.
+        assertThat(r.firstErr()).startsWith("reading refused.scans at ");
+        assertThat(r.err().subList(1, r.err().size() - 1)).as(String.join("\n", r.err())).hasSize(2)
+                .allMatch(l -> l.matches(".* WARN .*ScanClassifier.* The job restarted from its last checkpoint after "
+                        + "a failure \\(attempt \\d\\); after repeated failures it stops and says why"));
+        assertThat(r.err().get(r.err().size() - 1)).isEqualTo("express-traffic-monitor: the run failed: "
+                + "RecordTooLargeException: The request included a message larger than the max message size the server "
+                + "will accept.; run again with --verbose for the stack trace");
     }
 
     private static List<String> lines(Path folder) throws Exception {
