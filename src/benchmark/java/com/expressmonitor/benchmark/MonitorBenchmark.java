@@ -195,12 +195,7 @@ public final class MonitorBenchmark {
             r.put("minibatch", Boolean.parseBoolean(a.getOrDefault("minibatch", "false")));
             r.put("twoPhase", Boolean.parseBoolean(a.getOrDefault("two-phase", "false")));
         }
-        r.put("events", records);
-        r.put("seconds", round(seconds, 2));
-        r.put("jobWallSeconds", round((wall1 - wall0) / 1e9, 2));
-        r.put("eventsPerSecond", Math.round(records / seconds));
-        r.put("cpuSeconds", round(cpuSeconds, 1));
-        r.put("eventsPerCpuSecond", Math.round(records / cpuSeconds));
+        throughput(r, records, seconds, (wall1 - wall0) / 1e9, cpuSeconds);
         r.put("outputs", LatencySink.COUNT.get());
         latency(r, "", 0, Long.MAX_VALUE);
         // Steady state: the windows of the simulated day itself (local time), without those whose end passed in the
@@ -296,15 +291,21 @@ public final class MonitorBenchmark {
         r.put("input", input);
         r.put("backend", options.get("state.backend.type"));
         r.put("parallelism", parallelism);
-        r.put("events", records);
-        r.put("seconds", round(seconds, 2));
-        r.put("jobWallSeconds", round((wall1 - wall0) / 1e9, 2));
-        r.put("eventsPerSecond", Math.round(records / seconds));
-        r.put("cpuSeconds", round(cpuSeconds, 1));
-        r.put("eventsPerCpuSecond", Math.round(records / cpuSeconds));
+        throughput(r, records, seconds, (wall1 - wall0) / 1e9, cpuSeconds);
         r.put("peakRssMB", peakRssKb() / 1024);
         deleteQuietly(checkpoints);
         return r;
+    }
+
+    /** The figures every run reports: records, seconds of the job, events per second and per CPU-second. */
+    private static void throughput(Map<String, Object> r, long records, double seconds, double wallSeconds,
+            double cpuSeconds) {
+        r.put("events", records);
+        r.put("seconds", round(seconds, 2));
+        r.put("jobWallSeconds", round(wallSeconds, 2));
+        r.put("eventsPerSecond", Math.round(records / seconds));
+        r.put("cpuSeconds", round(cpuSeconds, 1));
+        r.put("eventsPerCpuSecond", Math.round(records / cpuSeconds));
     }
 
     /** p50/p99 from the moment every split's watermark passed a window end to a record of that window at a sink. */
