@@ -460,7 +460,9 @@ public final class ConfigLoader {
             throw new ConfigException("kafka.starting-offsets", "must be committed, earliest or latest, got '" + offsets + "'");
         }
         ObjectNode topics = object(k, "kafka.topics", "topics");
-        allowOnly(topics, "kafka.topics", Set.of("scan-events", "district-metrics", "alerts", "dead-letter", "late-events"));
+        allowOnly(topics, "kafka.topics", Set.of("scan-events", "district-metrics", "alerts", "dead-letter", "late-events",
+                "alert-rules", "alert-rules-results"));
+        JsonNode rulesTopic = topics.get("alert-rules");
         Map<String, String> props = new LinkedHashMap<>();
         JsonNode p = k.get("properties");
         if (p != null && !p.isNull()) {
@@ -479,6 +481,10 @@ public final class ConfigLoader {
                 string(topics, "kafka.topics.alerts", "alerts"),
                 string(topics, "kafka.topics.dead-letter", "dead-letter"),
                 string(topics, "kafka.topics.late-events", "late-events"),
+                // null (or empty) turns the control topic off: the rules then change only with the file and a restart
+                rulesTopic == null || rulesTopic.isNull() || rulesTopic.asText().isBlank()
+                        || rulesTopic.asText().equals("null") ? null : rulesTopic.asText(),
+                string(topics, "kafka.topics.alert-rules-results", "alert-rules-results"),
                 Collections.unmodifiableMap(props));
     }
 

@@ -213,11 +213,11 @@ class CommandLineMessagesITCase {
                 "{\"alertId\":\"330482/STATION/STUCK/2025-10-15T09:05:00+08:00\",\"district\":\"330482\",\"districtName\":"
                         + "\"平湖市\",\"facilityType\":\"STATION\",\"kind\":\"STUCK\",\"status\":\"OPEN\",\"level\":\"YELLOW\","
                         + "\"previousLevel\":\"NONE\",\"value\":50,\"threshold\":50,\"windowStart\":\"2025-10-15T09:00:00+08:00\","
-                        + "\"windowEnd\":\"2025-10-15T09:05:00+08:00\",\"season\":null}",
+                        + "\"windowEnd\":\"2025-10-15T09:05:00+08:00\",\"season\":null,\"rulesVersion\":0}",
                 "{\"alertId\":\"330482/STATION/STUCK/2025-10-15T09:05:00+08:00\",\"district\":\"330482\",\"districtName\":"
                         + "\"平湖市\",\"facilityType\":\"STATION\",\"kind\":\"STUCK\",\"status\":\"RESOLVED\",\"level\":\"NONE\","
                         + "\"previousLevel\":\"YELLOW\",\"value\":30,\"threshold\":45,\"windowStart\":\"2025-10-15T09:05:00+08:00\","
-                        + "\"windowEnd\":\"2025-10-15T09:10:00+08:00\",\"season\":null}");
+                        + "\"windowEnd\":\"2025-10-15T09:10:00+08:00\",\"season\":null,\"rulesVersion\":0}");
         assertThat(Files.readString(out.resolve("summary.json")).replaceAll("\\s", ""))
                 .isEqualTo("{\"input\":126,\"counted\":120,\"duplicates\":2,\"late\":1,\"invalid\":3,\"metrics\":6,\"alerts\":2}");
     }
