@@ -51,7 +51,13 @@ public final class RuleUpdate implements Serializable {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw ConfigException.withMessage("the update is not JSON: " + e.getOriginalMessage());
+            String why = e.getOriginalMessage();
+            for (String noise : new String[] {"\n", " (start marker", " at [Source"}) {
+                int cut = why.indexOf(noise);
+                why = cut > 0 ? why.substring(0, cut) : why;
+            }
+            throw ConfigException.withMessage("the update is not JSON: " + why + (e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         }
         return parse(node, false, true);
     }

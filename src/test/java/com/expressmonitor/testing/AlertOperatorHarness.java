@@ -72,6 +72,16 @@ public final class AlertOperatorHarness extends AbstractStreamOperatorTestHarnes
         watermark(m.windowEnd() - 1);
     }
 
+    /** The versions of the rules in the operator's broadcast state. */
+    public java.util.SortedSet<Long> versions() throws Exception {
+        java.util.SortedSet<Long> versions = new java.util.TreeSet<>();
+        for (java.util.Map.Entry<Long, RuleVersion> e : operator.getOperatorStateBackend()
+                .getBroadcastState(DistrictAlertFunction.RULE_VERSIONS).immutableEntries()) {
+            versions.add(e.getKey());
+        }
+        return versions;
+    }
+
     /** The alerts emitted so far (and forgets them). */
     public List<Alert> takeAlerts() {
         List<Alert> alerts = extractOutputValues();
