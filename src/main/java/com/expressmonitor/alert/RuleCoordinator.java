@@ -121,6 +121,9 @@ public final class RuleCoordinator extends AbstractStreamOperator<RuleVersion>
         ignored = group.counter("ruleUpdatesIgnored");
         versionInForce = inForce == null ? 0 : inForce.version;
         group.gauge("rulesVersionApplied", (Gauge<Long>) () -> versionInForce);
+        // Start at once, not only with the first update or watermark: a job without traffic yet still reports the
+        // rules it starts with.
+        getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(), t -> start());
     }
 
     /**

@@ -65,7 +65,7 @@ public final class AlertRules {
     }
 
     /** What {@link #main} does, printing to {@code out} and returning the exit status (for tests). */
-    static int status(String[] args, PrintStream out) {
+    public static int status(String[] args, PrintStream out) {
         return ToolArgs.status(TOOL, () -> run(args, out));
     }
 
