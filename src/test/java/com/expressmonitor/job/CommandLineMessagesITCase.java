@@ -181,10 +181,31 @@ class CommandLineMessagesITCase {
     @Test
     void aMissingTopicIsNamedWithItsKey() throws Exception {
         String servers = KAFKA.broker().bootstrapServers();
+        KAFKA.broker().createTopic("missing.alert-rules", 1);
         assertError(run("--source", "kafka", "--sink", "dir:" + dir.resolve("out"), "--kafka.bootstrap-servers", servers,
-                        "--kafka.topics.scan-events", "no.such.topic"), 2,
+                        "--kafka.topics.scan-events", "no.such.topic", "--kafka.topics.alert-rules",
+                        "missing.alert-rules"), 2,
                 "express-traffic-monitor: Kafka at " + servers + " has no topic no.such.topic (kafka.topics.scan-events);"
                         + " create it with jobs/create-topics.sh, or name an existing topic");
+    }
+
+    @Test
+    void aBadRulesUpdatesFileIsOneLineNamingTheUpdateAndTheKey() throws Exception {
+        Path rules = dir.resolve("rules-1111.yaml");
+        Files.writeString(rules, """
+                - {version: 1, from: "2026-11-11T18:00:00+08:00", district: {code: "330482", thresholds: {STATION: {backlog: {red: -5}}}}}
+                """);
+        assertError(run("--source", "file:samples/scans.jsonl", "--sink", "dir:" + dir.resolve("rules-out"),
+                        "--rules-updates", rules.toString()), 2,
+                "express-traffic-monitor: rules updates file " + rules + ", updates[0]: configuration key "
+                        + "'districts[330482].thresholds.STATION.backlog.red': must not be negative, got -5");
+        assertThat(dir.resolve("rules-out")).doesNotExist();
+        assertError(run("--source", "file:samples/scans.jsonl", "--rules-updates", dir.resolve("none.yaml").toString()),
+                2, "express-traffic-monitor: rules updates file " + dir.resolve("none.yaml") + " does not exist; give a "
+                        + "YAML or JSON list of timed rule updates after --rules-updates");
+        assertError(run("--source", "kafka", "--rules-updates", rules.toString()), 2, "express-traffic-monitor: "
+                + "--rules-updates is for replays (--source file:PATH or generator); with --source kafka, send rule "
+                + "updates to the control topic with jobs/rules.sh send");
     }
 
     @Test
@@ -230,7 +251,7 @@ class CommandLineMessagesITCase {
     void aRecordTheBrokerRefusesEndsTheRunWithOneLine() throws Exception {
         KafkaTestBroker kafka = KAFKA.broker();
         kafka.createTopic("refused.dead-letter", 1, Map.of("max.message.bytes", "300"));
-        for (String t : List.of("refused.metrics", "refused.alerts", "refused.late")) {
+        for (String t : List.of("refused.metrics", "refused.alerts", "refused.late", "refused.rule-results")) {
             kafka.createTopic(t, 1);
         }
         Path input = dir.resolve("refused.jsonl");
@@ -239,6 +260,7 @@ class CommandLineMessagesITCase {
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka.topics.district-metrics", "refused.metrics", "--kafka.topics.alerts", "refused.alerts",
                 "--kafka.topics.dead-letter", "refused.dead-letter", "--kafka.topics.late-events", "refused.late",
+                "--kafka.topics.alert-rules-results", "refused.rule-results",
                 "--flink.execution.checkpointing.interval", "500ms",
                 "--flink.restart-strategy.type", "exponential-delay",
                 "--flink.restart-strategy.exponential-delay.attempts-before-reset-backoff", "2",
