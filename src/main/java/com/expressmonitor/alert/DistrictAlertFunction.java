@@ -185,7 +185,10 @@ public class DistrictAlertFunction extends KeyedBroadcastProcessFunction<String,
         BroadcastState<Long, RuleVersion> versions = ctx.getBroadcastState(RULE_VERSIONS);
         versions.put(version.version, version);
         // Every record still to be evaluated here ends after the watermark, so it starts at or after watermark + 2 ms
-        // minus a window: versions superseded before that instant are needed by no window any more.
+        // minus a window: versions superseded before that instant are needed by no window any more. Subtasks drop
+        // versions at slightly different moments, but with aligned checkpoints (the job's) every subtask's watermark
+        // is the same at a checkpoint, so whichever copy a subtask restores after a rescale holds every version its
+        // waiting records need.
         long watermark = ctx.currentWatermark();
         long earliestStart = watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? watermark
                 : watermark + 2 - windowSize;

@@ -75,8 +75,10 @@ public final class KafkaIo {
     /**
      * The control topic of rule updates ({@code kafka.topics.alert-rules}). A job that starts without a savepoint
      * reads it from the beginning, so that it starts with the newest rules sent so far (older versions are answered
-     * as ignored), unless it is asked to start with the file's rules ({@code fromFile}): then from its end. A restored
-     * job goes on from the offsets in its state. Bounded like the scan source with {@code kafka.bounded}.
+     * as ignored), unless it is asked to start with the file's rules ({@code fromFile}): then from the updates sent
+     * after this moment (a time fixed now, not at each restart, so that a restart before the first checkpoint does
+     * not skip updates sent meanwhile). A restored job goes on from the offsets in its state. Bounded like the scan
+     * source with {@code kafka.bounded}.
      */
     public static KafkaSource<RuleUpdateRecord> ruleUpdatesSource(KafkaSettings k, boolean fromFile) {
         KafkaSourceBuilder<RuleUpdateRecord> builder = KafkaSource.<RuleUpdateRecord>builder()
@@ -85,7 +87,8 @@ public final class KafkaIo {
                 .setGroupId(k.groupId())
                 .setClientIdPrefix(k.groupId() + "-" + RULES_KEY) // two sources of one job need their own client ids
                 .setTopics(k.alertRulesTopic())
-                .setStartingOffsets(fromFile ? OffsetsInitializer.latest() : OffsetsInitializer.earliest())
+                .setStartingOffsets(fromFile ? OffsetsInitializer.timestamp(System.currentTimeMillis())
+                        : OffsetsInitializer.earliest())
                 .setDeserializer(new KafkaRuleUpdateDeserializer());
         if (k.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
