@@ -127,6 +127,8 @@ public final class AlertRules {
         }
         RuleUpdate update = RuleUpdate.parse(node, false, false);
         long timeout = Durations.parse("timeout", a.option("timeout", "60s"));
+        // A first check without Kafka, against the configuration's rules: almost every mistake shows here at once.
+        update.applyTo(a.config.rules());
 
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put("kafka.topics.alert-rules", k.alertRulesTopic());
