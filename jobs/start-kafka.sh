@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a single-node Kafka 4.2 broker (KRaft, broker and controller in one process) on localhost, without Docker
 # and without a Kafka download: the broker's classes come from Maven Central through jobs/kafka-broker/pom.xml.
-# Then creates the monitor's five topics.
+# Then creates the monitor's topics (input, the four outputs, the alert rules' control and results topics).
 #
 #   jobs/start-kafka.sh [--partitions N]      (env: KAFKA_DIR, KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_HEAP)
 #

@@ -6,6 +6,7 @@ import com.expressmonitor.event.FacilityType;
  * A change of alert level for one district, facility type and kind (SPEC §3 "Alerts").
  *
  * @param threshold the new level's threshold with the season multiplier; for RESOLVED the yellow threshold × (1 - h)
+ * @param rulesVersion the version of the alert rules the window was evaluated with (0: the configuration file's)
  */
 public record Alert(
         String alertId,
@@ -20,4 +21,5 @@ public record Alert(
         double threshold,
         long windowStart,
         long windowEnd,
-        String season) {}
+        String season,
+        long rulesVersion) {}

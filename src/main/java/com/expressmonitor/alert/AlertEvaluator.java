@@ -5,6 +5,7 @@ import com.expressmonitor.config.LevelThresholds;
 import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.config.PeakSeason;
+import com.expressmonitor.config.Rules;
 import com.expressmonitor.district.DistrictMetrics;
 
 import java.io.Serializable;
@@ -12,7 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * Decides, for one metrics record, the new level of each alert kind with peak-season multipliers and hysteresis,
- * and reports every change. Pure logic over {@link AlertState}, so it is tested without Flink.
+ * and reports every change. Pure logic over {@link AlertState}, so it is tested without Flink. The thresholds,
+ * capacities, seasons and hysteresis come from the {@link Rules} the window is evaluated with.
  */
 public class AlertEvaluator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -21,20 +23,33 @@ public class AlertEvaluator implements Serializable {
 
     private final MonitorConfig config;
 
+    /**
+     * An evaluator in the configuration's time zone; {@link #evaluate(AlertState, DistrictMetrics, Consumer)} uses the
+     * configuration file's rules.
+     */
     public AlertEvaluator(MonitorConfig config) {
         this.config = config;
     }
 
+    /** Evaluates {@code m} with the configuration file's rules (version 0). */
+    public ThresholdsInForce evaluate(AlertState state, DistrictMetrics m, Consumer<Alert> out) {
+        return evaluate(config.rules(), 0, state, m, out);
+    }
+
     /**
-     * Evaluates BACKLOG, STUCK then SURGE on {@code m}, updating {@code state} and passing each change on.
+     * Evaluates BACKLOG, STUCK then SURGE on {@code m} with {@code rules}, updating {@code state} and passing each
+     * change on. The alerts take the district's name and the season from {@code m}, which the caller fills in from the
+     * same rules.
      *
+     * @param rulesVersion the version of {@code rules}, carried by the alerts
      * @return the thresholds the evaluation used, for the gauges that show them
      */
-    public ThresholdsInForce evaluate(AlertState state, DistrictMetrics m, Consumer<Alert> out) {
-        PeakSeason season = config.seasonOn(LocalTimes.localDate(m.windowStart(), config.zoneOffsetSeconds()));
+    public ThresholdsInForce evaluate(Rules rules, long rulesVersion, AlertState state, DistrictMetrics m,
+            Consumer<Alert> out) {
+        PeakSeason season = rules.seasonOn(LocalTimes.localDate(m.windowStart(), config.zoneOffsetSeconds()));
         double multiplier = season == null ? 1.0 : season.thresholdMultiplier();
-        ThresholdsInForce inForce = new ThresholdsInForce(multiplier);
-        AlertThresholds th = config.thresholds(m.district(), m.facilityType());
+        ThresholdsInForce inForce = new ThresholdsInForce(multiplier, rulesVersion);
+        AlertThresholds th = rules.thresholds(m.district(), m.facilityType());
         for (AlertKind kind : KINDS) {
             double yellow;
             double red;
@@ -51,7 +66,7 @@ public class AlertEvaluator implements Serializable {
                     red = th.stuck().red() * multiplier;
                 }
                 default -> {
-                    Double capacity = config.capacity(m.district(), m.facilityType());
+                    Double capacity = rules.capacity(m.district(), m.facilityType());
                     if (capacity == null) {
                         continue; // SURGE is not evaluated without a capacity
                     }
@@ -62,14 +77,13 @@ public class AlertEvaluator implements Serializable {
                 }
             }
             inForce.set(kind, yellow, red);
-            evaluateKind(state, kind, value, yellow, red, m, out);
+            evaluateKind(state, kind, value, yellow, red, rules.hysteresis(), rulesVersion, m, out);
         }
         return inForce;
     }
 
-    private void evaluateKind(AlertState state, AlertKind kind, double value, double yellow, double red,
-            DistrictMetrics m, Consumer<Alert> out) {
-        double h = config.hysteresis();
+    private void evaluateKind(AlertState state, AlertKind kind, double value, double yellow, double red, double h,
+            long rulesVersion, DistrictMetrics m, Consumer<Alert> out) {
         AlertLevel current = LEVELS[state.levels[kind.ordinal()]];
         AlertLevel raw = value >= red ? AlertLevel.RED : value >= yellow ? AlertLevel.YELLOW : AlertLevel.NONE;
         AlertLevel held = current;
@@ -95,7 +109,7 @@ public class AlertEvaluator implements Serializable {
         state.levels[kind.ordinal()] = (byte) next.ordinal();
         state.alertIds[kind.ordinal()] = next == AlertLevel.NONE ? null : id;
         out.accept(new Alert(id, m.district(), m.districtName(), m.facilityType(), kind, status, next, current, value,
-                threshold, m.windowStart(), m.windowEnd(), m.season()));
+                threshold, m.windowStart(), m.windowEnd(), m.season(), rulesVersion));
     }
 
     private static double threshold(AlertLevel level, double yellow, double red) {

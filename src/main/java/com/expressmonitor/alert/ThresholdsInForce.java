@@ -11,11 +11,18 @@ import java.util.Arrays;
  */
 public final class ThresholdsInForce {
     private final double seasonMultiplier;
+    private final long rulesVersion;
     private final double[] yellow = new double[AlertKind.values().length];
     private final double[] red = new double[AlertKind.values().length];
 
     public ThresholdsInForce(double seasonMultiplier) {
+        this(seasonMultiplier, 0);
+    }
+
+    /** @param rulesVersion the version of the rules the thresholds come from */
+    public ThresholdsInForce(double seasonMultiplier, long rulesVersion) {
         this.seasonMultiplier = seasonMultiplier;
+        this.rulesVersion = rulesVersion;
         Arrays.fill(yellow, Double.NaN);
         Arrays.fill(red, Double.NaN);
     }
@@ -28,6 +35,11 @@ public final class ThresholdsInForce {
     /** The peak season's threshold multiplier of the evaluated window; 1 outside seasons. */
     public double seasonMultiplier() {
         return seasonMultiplier;
+    }
+
+    /** The version of the alert rules the evaluation used. */
+    public long rulesVersion() {
+        return rulesVersion;
     }
 
     public boolean evaluated(AlertKind kind) {

@@ -5,7 +5,9 @@ import com.expressmonitor.event.FacilityType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -32,6 +34,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEFAULTS = "/express-monitor-defaults.yaml";
     private static final long DAY = 86_400_000L;
     private static final Instant SINCE = Instant.parse("2000-01-01T00:00:00Z");
@@ -197,108 +200,7 @@ public final class ConfigLoader {
             slaMillis[t.ordinal()] = positive("sla." + t, duration(sla, "sla." + t, t.name()));
         }
 
-        ObjectNode alerts = object(root, "alerts");
-        allowOnly(alerts, "alerts", Set.of("hysteresis", "defaults"));
-        double hysteresis = number(alerts, "alerts.hysteresis", "hysteresis");
-        if (hysteresis < 0 || hysteresis > 1) {
-            throw new ConfigException("alerts.hysteresis", "must be between 0 and 1, got " + hysteresis);
-        }
-        ObjectNode defaults = object(alerts, "alerts.defaults", "defaults");
-        allowOnly(defaults, "alerts.defaults", Set.of("SORTING_CENTER", "STATION"));
-        AlertThresholds[] defaultThresholds = new AlertThresholds[FacilityType.values().length];
-        for (FacilityType t : FacilityType.values()) {
-            defaultThresholds[t.ordinal()] = thresholds(object(defaults, "alerts.defaults." + t, t.name()),
-                    "alerts.defaults." + t, null);
-        }
-
-        Map<String, DistrictConfig> districts = new LinkedHashMap<>();
-        JsonNode dl = root.get("districts");
-        if (dl != null && !dl.isNull()) {
-            if (!dl.isArray()) {
-                throw new ConfigException("districts", "must be a list of {code, name, capacity-per-hour, thresholds}");
-            }
-            int i = 0;
-            for (JsonNode d : (ArrayNode) dl) {
-                String k = "districts[" + i++ + "]";
-                if (!d.isObject()) {
-                    throw new ConfigException(k, "must be a mapping with at least a code");
-                }
-                allowOnly((ObjectNode) d, k, Set.of("code", "name", "capacity-per-hour", "thresholds"));
-                String code = string((ObjectNode) d, k + ".code", "code");
-                if (!code.matches("\\d{6}")) {
-                    throw new ConfigException(k + ".code", "must be 6 digits, got '" + code + "'");
-                }
-                if (districts.containsKey(code)) {
-                    throw new ConfigException(k + ".code", "district " + code + " is listed twice");
-                }
-                JsonNode nameNode = d.get("name");
-                String name = nameNode == null || nameNode.isNull() ? null : nameNode.asText();
-                Double[] capacity = new Double[FacilityType.values().length];
-                JsonNode cap = d.get("capacity-per-hour");
-                if (cap != null && !cap.isNull()) {
-                    if (!cap.isObject()) {
-                        throw new ConfigException(k + ".capacity-per-hour", "must map SORTING_CENTER/STATION to parcels per hour");
-                    }
-                    allowOnly((ObjectNode) cap, k + ".capacity-per-hour", Set.of("SORTING_CENTER", "STATION"));
-                    for (FacilityType t : FacilityType.values()) {
-                        if (cap.hasNonNull(t.name())) {
-                            String ck = k + ".capacity-per-hour." + t;
-                            capacity[t.ordinal()] = nonNegative(ck, number((ObjectNode) cap, ck, t.name()));
-                        }
-                    }
-                }
-                AlertThresholds[] th = defaultThresholds.clone();
-                JsonNode tover = d.get("thresholds");
-                if (tover != null && !tover.isNull()) {
-                    if (!tover.isObject()) {
-                        throw new ConfigException(k + ".thresholds", "must have the shape of alerts.defaults");
-                    }
-                    allowOnly((ObjectNode) tover, k + ".thresholds", Set.of("SORTING_CENTER", "STATION"));
-                    for (FacilityType t : FacilityType.values()) {
-                        if (tover.hasNonNull(t.name())) {
-                            JsonNode tn = tover.get(t.name());
-                            if (!tn.isObject()) {
-                                throw new ConfigException(k + ".thresholds." + t, "must have the shape of alerts.defaults." + t);
-                            }
-                            th[t.ordinal()] = thresholds((ObjectNode) tn, k + ".thresholds." + t, defaultThresholds[t.ordinal()]);
-                        }
-                    }
-                }
-                districts.put(code, new DistrictConfig(code, name, capacity, th));
-            }
-        }
-
-        List<PeakSeason> seasons = new ArrayList<>();
-        JsonNode sl = root.get("peak-seasons");
-        if (sl != null && !sl.isNull()) {
-            if (!sl.isArray()) {
-                throw new ConfigException("peak-seasons", "must be a list of {name, from, to, threshold-multiplier}");
-            }
-            int i = 0;
-            for (JsonNode s : (ArrayNode) sl) {
-                String k = "peak-seasons[" + i++ + "]";
-                if (!s.isObject()) {
-                    throw new ConfigException(k, "must be a mapping {name, from, to, threshold-multiplier}");
-                }
-                allowOnly((ObjectNode) s, k, Set.of("name", "from", "to", "threshold-multiplier"));
-                String name = string((ObjectNode) s, k + ".name", "name");
-                String from = string((ObjectNode) s, k + ".from", "from");
-                String to = string((ObjectNode) s, k + ".to", "to");
-                double mult = nonNegative(k + ".threshold-multiplier",
-                        number((ObjectNode) s, k + ".threshold-multiplier", "threshold-multiplier"));
-                boolean yearlyFrom = isMonthDay(from);
-                boolean yearlyTo = isMonthDay(to);
-                if (yearlyFrom != yearlyTo) {
-                    throw new ConfigException(k, "from and to must use the same form (both MM-dd or both yyyy-MM-dd)");
-                }
-                LocalDate f = seasonDate(k + ".from", from);
-                LocalDate t = seasonDate(k + ".to", to);
-                if (!yearlyFrom && t.isBefore(f)) {
-                    throw new ConfigException(k + ".to", "is before from (" + from + ")");
-                }
-                seasons.add(new PeakSeason(name, f, t, yearlyFrom, mult));
-            }
-        }
+        Rules alertRules = bindRules(root);
 
         Map<String, FacilityInfo> facilities = Map.of();
         JsonNode fac = root.get("facilities");
@@ -325,8 +227,230 @@ public final class ConfigLoader {
         }
 
         return new MonitorConfig(windowSize, tz, offsetSeconds, ooo, idleness, maxDrift, maxFuture, retention, abandon,
-                slaMillis, hysteresis, defaultThresholds, Collections.unmodifiableMap(districts), List.copyOf(seasons),
-                facilities, Collections.unmodifiableMap(flink), kafka(object(root, "kafka")));
+                slaMillis, alertRules, facilities, Collections.unmodifiableMap(flink), kafka(object(root, "kafka")));
+    }
+
+    // ------------------------------------------------------------------------------------------ alert rules
+
+    /**
+     * Binds and validates the alert rules: the {@code alerts}, {@code districts} and {@code peak-seasons} fields of
+     * {@code sections} (a whole configuration tree, or the rules' own JSON). Errors name the configuration key.
+     */
+    static Rules bindRules(ObjectNode sections) {
+        ObjectNode alerts = object(sections, "alerts");
+        allowOnly(alerts, "alerts", Set.of("hysteresis", "defaults"));
+        double hysteresis = number(alerts, "alerts.hysteresis", "hysteresis");
+        if (hysteresis < 0 || hysteresis > 1) {
+            throw new ConfigException("alerts.hysteresis", "must be between 0 and 1, got " + plain(hysteresis));
+        }
+        ObjectNode defaults = object(alerts, "alerts.defaults", "defaults");
+        allowOnly(defaults, "alerts.defaults", Set.of("SORTING_CENTER", "STATION"));
+        AlertThresholds[] defaultThresholds = new AlertThresholds[FacilityType.values().length];
+        for (FacilityType t : FacilityType.values()) {
+            defaultThresholds[t.ordinal()] = thresholds(object(defaults, "alerts.defaults." + t, t.name()),
+                    "alerts.defaults." + t, null);
+        }
+
+        Map<String, DistrictConfig> districts = new LinkedHashMap<>();
+        JsonNode dl = sections.get("districts");
+        if (dl != null && !dl.isNull()) {
+            if (!dl.isArray()) {
+                throw new ConfigException("districts", "must be a list of {code, name, capacity-per-hour, thresholds}");
+            }
+            int i = 0;
+            for (JsonNode d : (ArrayNode) dl) {
+                String k = "districts[" + i++ + "]";
+                DistrictConfig district = district(d, k, defaultThresholds);
+                if (districts.containsKey(district.code())) {
+                    throw new ConfigException(k + ".code", "district " + district.code() + " is listed twice");
+                }
+                districts.put(district.code(), district);
+            }
+        }
+
+        List<PeakSeason> seasons = new ArrayList<>();
+        JsonNode sl = sections.get("peak-seasons");
+        if (sl != null && !sl.isNull()) {
+            if (!sl.isArray()) {
+                throw new ConfigException("peak-seasons", "must be a list of {name, from, to, threshold-multiplier}");
+            }
+            int i = 0;
+            for (JsonNode s : (ArrayNode) sl) {
+                seasons.add(season(s, "peak-seasons[" + i++ + "]"));
+            }
+        }
+        ObjectNode json = JSON.createObjectNode();
+        json.set("alerts", canonical("alerts", alerts));
+        json.set("districts", dl == null || dl.isNull() ? JSON.createArrayNode() : canonical("districts", dl));
+        json.set("peak-seasons", sl == null || sl.isNull() ? JSON.createArrayNode() : canonical("peak-seasons", sl));
+        return new Rules(hysteresis, defaultThresholds, Collections.unmodifiableMap(districts), List.copyOf(seasons),
+                json.toString());
+    }
+
+    /** Rules from their canonical JSON ({@link Rules#json()}), e.g. as kept in the job's state. */
+    public static Rules rulesFromJson(String json) {
+        try {
+            JsonNode tree = JSON.readTree(json);
+            if (!(tree instanceof ObjectNode o)) {
+                throw new ConfigException("rules", "must be a mapping of alerts, districts and peak-seasons");
+            }
+            allowOnly(o, "", Set.of("alerts", "districts", "peak-seasons"));
+            return bindRules(o);
+        } catch (IOException e) {
+            throw new ConfigException("rules", "not JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The rules after {@code update}: {@code alerts} is merged into the rules' alerts key by key (as a configuration
+     * file is merged over the defaults), {@code districts} and {@code peak-seasons} replace those lists, and
+     * {@code district} adds a district or replaces the one with its code. The result is validated like a
+     * configuration file; a single district's keys are named {@code districts[CODE]...}.
+     *
+     * @throws ConfigException naming the key of the first bad value; {@code current} is unchanged
+     */
+    public static Rules applyUpdate(Rules current, RuleUpdate update) {
+        ObjectNode tree;
+        try {
+            tree = (ObjectNode) JSON.readTree(current.json());
+        } catch (IOException e) {
+            throw new IllegalStateException("rules in force are not JSON", e);
+        }
+        if (update.alerts() != null) {
+            if (!(update.alerts() instanceof ObjectNode a)) {
+                throw new ConfigException("alerts", "must be a mapping of hysteresis and defaults");
+            }
+            merge((ObjectNode) tree.get("alerts"), a.deepCopy());
+        }
+        if (update.districts() != null) {
+            tree.set("districts", update.districts().deepCopy());
+        }
+        if (update.peakSeasons() != null) {
+            tree.set("peak-seasons", update.peakSeasons().deepCopy());
+        }
+        if (update.district() != null) {
+            JsonNode d = update.district();
+            if (!(d instanceof ObjectNode o)) {
+                throw new ConfigException("district", "must be a mapping {code, name, capacity-per-hour, thresholds}");
+            }
+            String code = string(o, "district.code", "code");
+            if (!code.matches("\\d{6}")) {
+                throw new ConfigException("district.code", "must be 6 digits, got '" + code + "'");
+            }
+            // Checked on its own first, so that a message names the district by its code, not by a list index.
+            district(o, "districts[" + code + "]", bindRules(tree).defaultThresholds());
+            JsonNode list = tree.get("districts");
+            ArrayNode districts = list instanceof ArrayNode l ? l : tree.putArray("districts");
+            boolean replaced = false;
+            for (int i = 0; i < districts.size(); i++) {
+                if (code.equals(districts.get(i).path("code").asText())) {
+                    districts.set(i, o.deepCopy());
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                districts.add(o.deepCopy());
+            }
+        }
+        return bindRules(tree);
+    }
+
+    private static DistrictConfig district(JsonNode d, String k, AlertThresholds[] defaultThresholds) {
+        if (!d.isObject()) {
+            throw new ConfigException(k, "must be a mapping with at least a code");
+        }
+        allowOnly((ObjectNode) d, k, Set.of("code", "name", "capacity-per-hour", "thresholds"));
+        String code = string((ObjectNode) d, k + ".code", "code");
+        if (!code.matches("\\d{6}")) {
+            throw new ConfigException(k + ".code", "must be 6 digits, got '" + code + "'");
+        }
+        JsonNode nameNode = d.get("name");
+        String name = nameNode == null || nameNode.isNull() ? null : nameNode.asText();
+        Double[] capacity = new Double[FacilityType.values().length];
+        JsonNode cap = d.get("capacity-per-hour");
+        if (cap != null && !cap.isNull()) {
+            if (!cap.isObject()) {
+                throw new ConfigException(k + ".capacity-per-hour", "must map SORTING_CENTER/STATION to parcels per hour");
+            }
+            allowOnly((ObjectNode) cap, k + ".capacity-per-hour", Set.of("SORTING_CENTER", "STATION"));
+            for (FacilityType t : FacilityType.values()) {
+                if (cap.hasNonNull(t.name())) {
+                    String ck = k + ".capacity-per-hour." + t;
+                    capacity[t.ordinal()] = nonNegative(ck, number((ObjectNode) cap, ck, t.name()));
+                }
+            }
+        }
+        AlertThresholds[] th = defaultThresholds.clone();
+        JsonNode tover = d.get("thresholds");
+        if (tover != null && !tover.isNull()) {
+            if (!tover.isObject()) {
+                throw new ConfigException(k + ".thresholds", "must have the shape of alerts.defaults");
+            }
+            allowOnly((ObjectNode) tover, k + ".thresholds", Set.of("SORTING_CENTER", "STATION"));
+            for (FacilityType t : FacilityType.values()) {
+                if (tover.hasNonNull(t.name())) {
+                    JsonNode tn = tover.get(t.name());
+                    if (!tn.isObject()) {
+                        throw new ConfigException(k + ".thresholds." + t, "must have the shape of alerts.defaults." + t);
+                    }
+                    th[t.ordinal()] = thresholds((ObjectNode) tn, k + ".thresholds." + t, defaultThresholds[t.ordinal()]);
+                }
+            }
+        }
+        return new DistrictConfig(code, name, capacity, th);
+    }
+
+    private static PeakSeason season(JsonNode s, String k) {
+        if (!s.isObject()) {
+            throw new ConfigException(k, "must be a mapping {name, from, to, threshold-multiplier}");
+        }
+        allowOnly((ObjectNode) s, k, Set.of("name", "from", "to", "threshold-multiplier"));
+        String name = string((ObjectNode) s, k + ".name", "name");
+        String from = string((ObjectNode) s, k + ".from", "from");
+        String to = string((ObjectNode) s, k + ".to", "to");
+        double mult = nonNegative(k + ".threshold-multiplier",
+                number((ObjectNode) s, k + ".threshold-multiplier", "threshold-multiplier"));
+        boolean yearlyFrom = isMonthDay(from);
+        boolean yearlyTo = isMonthDay(to);
+        if (yearlyFrom != yearlyTo) {
+            throw new ConfigException(k, "from and to must use the same form (both MM-dd or both yyyy-MM-dd)");
+        }
+        LocalDate f = seasonDate(k + ".from", from);
+        LocalDate t = seasonDate(k + ".to", to);
+        if (!yearlyFrom && t.isBefore(f)) {
+            throw new ConfigException(k + ".to", "is before from (" + from + ")");
+        }
+        return new PeakSeason(name, f, t, yearlyFrom, mult);
+    }
+
+    /** Fields of the rules whose values are text; every other value is a number. */
+    private static final Set<String> TEXT_FIELDS = Set.of("code", "name", "from", "to");
+
+    /**
+     * A validated rules section in canonical form: absent (null) values left out, numbers as JSON numbers (whole ones
+     * without a fraction), text as text, so that the same rules always give the same JSON however they were written
+     * (YAML, JSON, a command-line override given as text).
+     */
+    private static JsonNode canonical(String field, JsonNode n) {
+        if (n.isObject()) {
+            ObjectNode o = JSON.createObjectNode();
+            n.fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) {
+                    o.set(e.getKey(), canonical(e.getKey(), e.getValue()));
+                }
+            });
+            return o;
+        }
+        if (n.isArray()) {
+            ArrayNode a = JSON.createArrayNode();
+            n.forEach(e -> a.add(canonical(field, e)));
+            return a;
+        }
+        if (TEXT_FIELDS.contains(field)) {
+            return TextNode.valueOf(n.asText());
+        }
+        double d = n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText().trim());
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? LongNode.valueOf((long) d) : DoubleNode.valueOf(d);
     }
 
     private static KafkaSettings kafka(ObjectNode k) {
@@ -336,7 +460,9 @@ public final class ConfigLoader {
             throw new ConfigException("kafka.starting-offsets", "must be committed, earliest or latest, got '" + offsets + "'");
         }
         ObjectNode topics = object(k, "kafka.topics", "topics");
-        allowOnly(topics, "kafka.topics", Set.of("scan-events", "district-metrics", "alerts", "dead-letter", "late-events"));
+        allowOnly(topics, "kafka.topics", Set.of("scan-events", "district-metrics", "alerts", "dead-letter", "late-events",
+                "alert-rules", "alert-rules-results"));
+        JsonNode rulesTopic = topics.get("alert-rules");
         Map<String, String> props = new LinkedHashMap<>();
         JsonNode p = k.get("properties");
         if (p != null && !p.isNull()) {
@@ -355,6 +481,10 @@ public final class ConfigLoader {
                 string(topics, "kafka.topics.alerts", "alerts"),
                 string(topics, "kafka.topics.dead-letter", "dead-letter"),
                 string(topics, "kafka.topics.late-events", "late-events"),
+                // null (or empty) turns the control topic off: the rules then change only with the file and a restart
+                rulesTopic == null || rulesTopic.isNull() || rulesTopic.asText().isBlank()
+                        || rulesTopic.asText().equals("null") ? null : rulesTopic.asText(),
+                string(topics, "kafka.topics.alert-rules-results", "alert-rules-results"),
                 Collections.unmodifiableMap(props));
     }
 
@@ -494,8 +624,13 @@ public final class ConfigLoader {
 
     private static double nonNegative(String key, double v) {
         if (v < 0) {
-            throw new ConfigException(key, "must not be negative, got " + v);
+            throw new ConfigException(key, "must not be negative, got " + plain(v));
         }
         return v;
+    }
+
+    /** A number as written: {@code -5}, not {@code -5.0}. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * The {@code kafka:} section: where the scans come from and the outputs go.
  *
+ * @param alertRulesTopic the control topic of rule updates read with {@code --source kafka}; null when none is read
+ * @param alertRulesResultsTopic where the results of rule updates go with {@code --sink kafka}
  * @param properties client properties passed as given; values may be {@code ${ENV}} references, resolved only
  *     when a client is built so that secrets never sit in the job graph or the logs
  */
@@ -19,6 +21,8 @@ public record KafkaSettings(
         String alertsTopic,
         String deadLetterTopic,
         String lateEventsTopic,
+        String alertRulesTopic,
+        String alertRulesResultsTopic,
         Map<String, String> properties) implements Serializable {
 
     /** Property values are never shown (they may hold secrets); only their keys are. */
@@ -26,7 +30,8 @@ public record KafkaSettings(
     public String toString() {
         return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", startingOffsets="
                 + startingOffsets + ", bounded=" + bounded + ", topics=" + scanEventsTopic + "," + districtMetricsTopic
-                + "," + alertsTopic + "," + deadLetterTopic + "," + lateEventsTopic + ", properties="
+                + "," + alertsTopic + "," + deadLetterTopic + "," + lateEventsTopic + "," + alertRulesTopic + ","
+                + alertRulesResultsTopic + ", properties="
                 + maskedProperties(properties) + "]";
     }
 

@@ -13,6 +13,10 @@ import java.util.Map;
  * The validated configuration of SPEC §4, as the pipeline's functions use it.
  *
  * <p>Built only by {@link ConfigLoader}, which checks every value; it is immutable and travels with the job graph.
+ * The alert rules ({@code alerts}, {@code districts}, {@code peak-seasons}) are its {@link Rules}: those a job
+ * starts with, which updates may replace while it runs.
+ *
+ * @param rules the alert rules of the configuration file (version 0)
  */
 public record MonitorConfig(
         long windowSizeMillis,
@@ -25,10 +29,7 @@ public record MonitorConfig(
         long retentionAfterDeliveryMillis,
         long abandonAfterMillis,
         long[] slaMillis,
-        double hysteresis,
-        AlertThresholds[] defaultThresholds,
-        Map<String, DistrictConfig> districts,
-        List<PeakSeason> peakSeasons,
+        Rules rules,
         Map<String, FacilityInfo> facilities,
         Map<String, String> flink,
         KafkaSettings kafka) implements Serializable {
@@ -41,31 +42,40 @@ public record MonitorConfig(
         return ZoneOffset.ofTotalSeconds(zoneOffsetSeconds);
     }
 
-    /** The district's name, or null when the configuration does not name it. */
+    public double hysteresis() {
+        return rules.hysteresis();
+    }
+
+    public AlertThresholds[] defaultThresholds() {
+        return rules.defaultThresholds();
+    }
+
+    /** The districts of the configuration file, by code, in the order listed. */
+    public Map<String, DistrictConfig> districts() {
+        return rules.districts();
+    }
+
+    public List<PeakSeason> peakSeasons() {
+        return rules.peakSeasons();
+    }
+
+    /** The district's name in the configuration file, or null when it does not name it. */
     public String districtName(String code) {
-        DistrictConfig d = districts.get(code);
-        return d == null ? null : d.name();
+        return rules.districtName(code);
     }
 
-    /** The effective thresholds for a district and facility type (district overrides over the defaults). */
+    /** The effective thresholds of the configuration file for a district and facility type. */
     public AlertThresholds thresholds(String district, FacilityType type) {
-        DistrictConfig d = districts.get(district);
-        return d == null ? defaultThresholds[type.ordinal()] : d.thresholds(type);
+        return rules.thresholds(district, type);
     }
 
-    /** The district's hourly capacity for the facility type, or null when none is configured. */
+    /** The district's hourly capacity for the facility type in the configuration file, or null. */
     public Double capacity(String district, FacilityType type) {
-        DistrictConfig d = districts.get(district);
-        return d == null ? null : d.capacity(type);
+        return rules.capacity(district, type);
     }
 
-    /** The first listed season containing {@code date}, or null. */
+    /** The first season of the configuration file containing {@code date}, or null. */
     public PeakSeason seasonOn(LocalDate date) {
-        for (PeakSeason s : peakSeasons) {
-            if (s.contains(date)) {
-                return s;
-            }
-        }
-        return null;
+        return rules.seasonOn(date);
     }
 }

@@ -3,6 +3,9 @@ package com.expressmonitor.io;
 import com.expressmonitor.alert.Alert;
 import com.expressmonitor.alert.AlertKind;
 import com.expressmonitor.alert.AlertLevel;
+import com.expressmonitor.alert.RuleCoordinator;
+import com.expressmonitor.alert.RuleResult;
+import com.expressmonitor.alert.RuleStatus;
 import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.DeadLetter;
@@ -17,7 +20,8 @@ import java.util.Map;
 /**
  * The {@code console} output, for people: alerts (and metrics records, unless it is the demo) as aligned lines in
  * window order, with units; dead letters and late events as counts per reason and input partition at the end, or a
- * line each when asked; colour only when standard output is a terminal.
+ * line each when asked; a line for each rule update (not for the rules the run starts with); colour only when
+ * standard output is a terminal.
  */
 public final class ConsoleOutputs implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -58,7 +62,8 @@ public final class ConsoleOutputs implements Serializable {
                         : new CountingConsoleSink<>(ACC_DEAD_LETTERS, d -> List.of("reason:" + d.reason().name(),
                                 "partition:" + partition(d.source()))),
                 showRecords ? new ConsoleSink<>(f::lateEvent)
-                        : new CountingConsoleSink<>(ACC_LATE_EVENTS, l -> List.of("partition:" + partition(l.source()))));
+                        : new CountingConsoleSink<>(ACC_LATE_EVENTS, l -> List.of("partition:" + partition(l.source()))),
+                new ConsoleSink<>(ConsoleOutputs::ruleResult));
     }
 
     /** Whether to colour: standard output is a terminal and NO_COLOR (no-color.org) is unset or empty. */
@@ -103,7 +108,19 @@ public final class ConsoleOutputs implements Serializable {
         return String.format("ALERT   %s  %s %-14s %-7s %-11s %s  %s (threshold %s, was %s)%s",
                 window(a.windowStart(), a.windowEnd()), district(a.district(), a.districtName()), a.facilityType(),
                 a.kind(), a.status(), level, value(a.kind(), a.value()), threshold(a.kind(), a.threshold()),
-                a.previousLevel(), a.season() == null ? "" : "  [" + a.season() + "]");
+                a.previousLevel(), a.season() == null ? "" : "  [" + a.season() + "]")
+                + (a.rulesVersion() == 0 ? "" : "  rules v" + a.rulesVersion());
+    }
+
+    /** A rule update's result; nothing for the configuration file's rules at the start of a run. */
+    static String ruleResult(RuleResult r) {
+        if (r.status() == RuleStatus.APPLIED && r.version() != null && r.version() == 0
+                && RuleCoordinator.CONFIGURATION.equals(r.source())) {
+            return null;
+        }
+        return "RULES   " + (r.version() == null ? "update without a version" : "version " + r.version()) + " "
+                + r.status() + ": " + r.detail() + " (" + r.source() + ")"
+                + (r.status() == RuleStatus.APPLIED ? "" : "; rules version " + r.rulesVersion() + " stay in force");
     }
 
     private String paint(String code, String text) {

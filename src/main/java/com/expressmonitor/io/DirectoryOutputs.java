@@ -22,8 +22,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The {@code dir:PATH} output: JSON lines under {@code district-metrics/}, {@code alerts/}, {@code dead-letter/}
- * and {@code late-events/}. Files in progress are hidden (their names start with '.') until committed.
+ * The {@code dir:PATH} output: JSON lines under {@code district-metrics/}, {@code alerts/}, {@code dead-letter/},
+ * {@code late-events/} and {@code rule-updates/} (the rules a run started with and the result of each update).
+ * Files in progress are hidden (their names start with '.') until committed.
  *
  * <p>A run writes into an empty or new folder only: results of an earlier run beside new ones would be counted
  * twice by a reader. {@link #prepare} refuses a folder that is not empty unless asked to replace it, and then
@@ -34,9 +35,10 @@ public final class DirectoryOutputs {
     public static final String ALERTS = "alerts";
     public static final String DEAD_LETTER = "dead-letter";
     public static final String LATE_EVENTS = "late-events";
+    public static final String RULE_UPDATES = "rule-updates";
 
     /** What a run writes into its folder; a folder holding anything else is never deleted. */
-    static final Set<String> LAYOUT = Set.of(METRICS, ALERTS, DEAD_LETTER, LATE_EVENTS, "summary.json");
+    static final Set<String> LAYOUT = Set.of(METRICS, ALERTS, DEAD_LETTER, LATE_EVENTS, RULE_UPDATES, "summary.json");
 
     private DirectoryOutputs() {}
 
@@ -136,7 +138,7 @@ public final class DirectoryOutputs {
     }
 
     public static Outputs create(String dir, OutputJson json) {
-        for (String sub : new String[] {METRICS, ALERTS, DEAD_LETTER, LATE_EVENTS}) {
+        for (String sub : new String[] {METRICS, ALERTS, DEAD_LETTER, LATE_EVENTS, RULE_UPDATES}) {
             try {
                 // Created up front so that an output with no records is an empty folder, not a missing one.
                 Files.createDirectories(java.nio.file.Path.of(dir, sub));
@@ -151,7 +153,8 @@ public final class DirectoryOutputs {
                 sink(dir, METRICS, new JsonLinesEncoder<>(json::metrics)),
                 sink(dir, ALERTS, new JsonLinesEncoder<>(json::alert)),
                 sink(dir, DEAD_LETTER, new JsonLinesEncoder<>(json::deadLetter)),
-                sink(dir, LATE_EVENTS, new JsonLinesEncoder<>(json::lateEvent)));
+                sink(dir, LATE_EVENTS, new JsonLinesEncoder<>(json::lateEvent)),
+                sink(dir, RULE_UPDATES, new JsonLinesEncoder<>(json::ruleResult)));
     }
 
     private static <T> FileSink<T> sink(String dir, String sub, Encoder<T> encoder) {

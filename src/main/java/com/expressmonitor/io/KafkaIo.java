@@ -1,6 +1,8 @@
 package com.expressmonitor.io;
 
 import com.expressmonitor.alert.Alert;
+import com.expressmonitor.alert.RuleResult;
+import com.expressmonitor.alert.RuleUpdateRecord;
 import com.expressmonitor.config.KafkaSettings;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictMetrics;
@@ -24,7 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Kafka source ({@code --source kafka}) and the four exactly-once Kafka sinks ({@code --sink kafka}).
+ * The Kafka sources ({@code --source kafka}: scans, and rule updates from the control topic) and the exactly-once
+ * Kafka sinks ({@code --sink kafka}: the four outputs and the results of rule updates).
  *
  * <p>Every {@code kafka.properties.*} entry reaches the consumer and the producers (SASL, SSL and the like). A value
  * may refer to an environment variable as {@code ${NAME}}: the reference is rewritten to one for
@@ -48,6 +51,9 @@ public final class KafkaIo {
     public static final String ALERTS = "alerts";
     public static final String DEAD_LETTER = "dead-letter";
     public static final String LATE_EVENTS = "late-events";
+    public static final String RULE_RESULTS = "alert-rules-results";
+    /** The key of every control and result record: one partition holds them all, in order. */
+    public static final String RULES_KEY = "alert-rules";
 
     private KafkaIo() {}
 
@@ -60,6 +66,30 @@ public final class KafkaIo {
                 .setTopics(k.scanEventsTopic())
                 .setStartingOffsets(startingOffsets(k.startingOffsets()))
                 .setDeserializer(new KafkaScanDeserializer(parser));
+        if (k.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /**
+     * The control topic of rule updates ({@code kafka.topics.alert-rules}). A job that starts without a savepoint
+     * reads it from the beginning, so that it starts with the newest rules sent so far (older versions are answered
+     * as ignored), unless it is asked to start with the file's rules ({@code fromFile}): then from the updates sent
+     * after this moment (a time fixed now, not at each restart, so that a restart before the first checkpoint does
+     * not skip updates sent meanwhile). A restored job goes on from the offsets in its state. Bounded like the scan
+     * source with {@code kafka.bounded}.
+     */
+    public static KafkaSource<RuleUpdateRecord> ruleUpdatesSource(KafkaSettings k, boolean fromFile) {
+        KafkaSourceBuilder<RuleUpdateRecord> builder = KafkaSource.<RuleUpdateRecord>builder()
+                .setProperties(consumerProperties(k))
+                .setBootstrapServers(k.bootstrapServers())
+                .setGroupId(k.groupId())
+                .setClientIdPrefix(k.groupId() + "-" + RULES_KEY) // two sources of one job need their own client ids
+                .setTopics(k.alertRulesTopic())
+                .setStartingOffsets(fromFile ? OffsetsInitializer.timestamp(System.currentTimeMillis())
+                        : OffsetsInitializer.earliest())
+                .setDeserializer(new KafkaRuleUpdateDeserializer());
         if (k.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -82,7 +112,9 @@ public final class KafkaIo {
                 sink(k, ALERTS, new KafkaJsonSerializer<Alert>(k.alertsTopic(), json::alert, Alert::alertId)),
                 sink(k, DEAD_LETTER, new KafkaDeadLetterSerializer(k.deadLetterTopic())),
                 sink(k, LATE_EVENTS, new KafkaJsonSerializer<LateEvent>(k.lateEventsTopic(), json::lateEvent,
-                        l -> l.event().waybillNo())));
+                        l -> l.event().waybillNo())),
+                sink(k, RULE_RESULTS, new KafkaJsonSerializer<RuleResult>(k.alertRulesResultsTopic(), json::ruleResult,
+                        r -> RULES_KEY)));
     }
 
     private static <T> RestoreAwareKafkaSink<T> sink(KafkaSettings k, String output,

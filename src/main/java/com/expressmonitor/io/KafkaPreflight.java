@@ -33,19 +33,23 @@ public final class KafkaPreflight {
     private KafkaPreflight() {}
 
     /**
-     * The topics a run needs, by configuration key: the input topic when reading Kafka, the four output topics when
-     * writing to it.
+     * The topics a run needs, by configuration key: the input topic and the control topic of rule updates (unless
+     * turned off) when reading Kafka, the four output topics and the results of rule updates when writing to it.
      */
     public static Map<String, String> neededTopics(KafkaSettings k, boolean source, boolean sink) {
         Map<String, String> topics = new LinkedHashMap<>();
         if (source) {
             topics.put("kafka.topics.scan-events", k.scanEventsTopic());
+            if (k.alertRulesTopic() != null) {
+                topics.put("kafka.topics.alert-rules", k.alertRulesTopic());
+            }
         }
         if (sink) {
             topics.put("kafka.topics.district-metrics", k.districtMetricsTopic());
             topics.put("kafka.topics.alerts", k.alertsTopic());
             topics.put("kafka.topics.dead-letter", k.deadLetterTopic());
             topics.put("kafka.topics.late-events", k.lateEventsTopic());
+            topics.put("kafka.topics.alert-rules-results", k.alertRulesResultsTopic());
         }
         return topics;
     }

@@ -1,6 +1,7 @@
 package com.expressmonitor.io;
 
 import com.expressmonitor.alert.Alert;
+import com.expressmonitor.alert.RuleResult;
 import com.expressmonitor.config.LocalTimes;
 import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.DeadLetter;
@@ -18,7 +19,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.ZoneOffset;
 
-/** Writes the four output records as the JSON objects of SPEC §2-§3, times in the configured zone's offset. */
+/**
+ * Writes the four output records as the JSON objects of SPEC §2-§3 (alerts with the version of the rules they were
+ * decided by), and the results of rule updates; times in the configured zone's offset.
+ */
 public final class OutputJson implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final JsonFactory JSON = new JsonFactory();
@@ -82,6 +86,31 @@ public final class OutputJson implements Serializable {
             g.writeStringField("windowStart", time(a.windowStart()));
             g.writeStringField("windowEnd", time(a.windowEnd()));
             g.writeStringField("season", a.season());
+            g.writeNumberField("rulesVersion", a.rulesVersion());
+        });
+    }
+
+    /**
+     * The result of a rule update: {@code effectiveFrom} is null unless the update was applied and takes effect from a
+     * given window start (the configuration file's rules at the start of a job apply from the first window on).
+     */
+    public byte[] ruleResult(RuleResult r) {
+        return write(g -> {
+            if (r.version() == null) {
+                g.writeNullField("version");
+            } else {
+                g.writeNumberField("version", r.version());
+            }
+            g.writeStringField("status", r.status().name());
+            g.writeStringField("detail", r.detail());
+            Long from = r.effectiveFrom();
+            g.writeStringField("effectiveFrom", from == null || from == Long.MIN_VALUE || from == Long.MAX_VALUE
+                    ? null : time(from));
+            g.writeStringField("appliedAt", time(r.appliedAt()));
+            g.writeStringField("source", r.source());
+            g.writeNumberField("rulesVersion", r.rulesVersion());
+            g.writeFieldName("rules");
+            g.writeRawValue(r.rules());
         });
     }
 

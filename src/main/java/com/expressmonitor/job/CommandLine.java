@@ -27,6 +27,9 @@ import java.util.TreeSet;
  *
  * @param progress true or false when {@code --progress} was given, null to decide by whether stderr is a terminal
  * @param showRecords print every dead letter and late event on the console instead of their counts at the end
+ * @param rulesUpdates a rules-updates file of timed rule updates for a replay, or null
+ * @param rulesResetToFile put the configuration file's rules back in force, whatever a savepoint or the control
+ *     topic say
  */
 public record CommandLine(
         Path config,
@@ -41,14 +44,17 @@ public record CommandLine(
         boolean verbose,
         boolean overwrite,
         Boolean progress,
-        boolean showRecords) {
+        boolean showRecords,
+        Path rulesUpdates,
+        boolean rulesResetToFile) {
 
     /** Options that take no value. */
-    static final Set<String> FLAGS = Set.of("help", "version", "verbose", "overwrite");
+    static final Set<String> FLAGS = Set.of("help", "version", "verbose", "overwrite", "rules-reset-to-file");
 
     /** The monitor's own options (not configuration keys), for the nearest-name suggestions. */
     static final List<String> OPTIONS = List.of("config", "source", "sink", "parallelism", "overwrite", "progress",
-            "show-records", "verbose", "help", "version", "generator.seed", "generator.parcels", "generator.day");
+            "show-records", "verbose", "help", "version", "generator.seed", "generator.parcels", "generator.day",
+            "rules-updates", "rules-reset-to-file");
 
     /** The configuration's sections: an option under one of them is a configuration override. */
     private static final Set<String> SECTIONS = Set.of("window", "watermark", "validation", "parcel", "sla", "alerts",
@@ -65,6 +71,8 @@ public record CommandLine(
         {"--generator.day DATE", "the simulated local day (default 2026-11-11)", "--generator.day 2026-06-18"},
         {"--generator.seed N", "seed of the simulation (default 11)", "--generator.seed 7"},
         {"--show-records B", "console: a line per dead letter and late event", "--show-records true"},
+        {"--rules-updates FILE", "replays: timed changes of the alert rules", "--rules-updates rules-1111.yaml"},
+        {"--rules-reset-to-file", "put the --config file's alert rules back in force", "--rules-reset-to-file"},
         {"--progress B", "progress lines on stderr (default: on a terminal)", "--progress false"},
         {"--verbose", "with an error, also print its stack trace", "--verbose"},
         {"--help, -h", "this help", "--help"},
@@ -119,6 +127,8 @@ public record CommandLine(
         boolean overwrite = false;
         Boolean progress = null;
         boolean showRecords = false;
+        Path rulesUpdates = null;
+        boolean rulesReset = false;
         boolean onlyPresentation = true;
         Map<String, String> generator = new LinkedHashMap<>();
         Map<String, String> overrides = new LinkedHashMap<>();
@@ -135,6 +145,8 @@ public record CommandLine(
                     presentation = true;
                 }
                 case "overwrite" -> overwrite = bool(key, value);
+                case "rules-updates" -> rulesUpdates = Path.of(value);
+                case "rules-reset-to-file" -> rulesReset = bool(key, value);
                 case "progress" -> {
                     progress = bool(key, value);
                     presentation = true;
@@ -189,13 +201,17 @@ public record CommandLine(
         if (overwrite && !sink.startsWith("dir:")) {
             throw new UsageException("--overwrite only applies to --sink dir:PATH");
         }
+        if (rulesUpdates != null && source.equals("kafka")) {
+            throw new UsageException("--rules-updates is for replays (--source file:PATH or generator); with --source "
+                    + "kafka, send rule updates to the control topic with jobs/rules.sh send");
+        }
         return new CommandLine(config, source, sink, parallelism, Map.copyOf(generator), overrides, demo, false, false,
-                verbose, overwrite, progress, showRecords);
+                verbose, overwrite, progress, showRecords, rulesUpdates, rulesReset);
     }
 
     private static CommandLine flagsOnly(boolean help, boolean version) {
         return new CommandLine(null, "generator", "console", null, Map.of(), Map.of(), false, help, version, false,
-                false, null, false);
+                false, null, false, null, false);
     }
 
     private static boolean bool(String key, String value) {

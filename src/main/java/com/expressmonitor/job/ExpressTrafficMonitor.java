@@ -5,6 +5,8 @@ import com.expressmonitor.config.ConfigException;
 import com.expressmonitor.config.ConfigLoader;
 import com.expressmonitor.config.KafkaSettings;
 import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.config.RuleUpdate;
+import com.expressmonitor.config.RuleUpdatesFile;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.generator.GeneratorSettings;
 import com.expressmonitor.generator.GeneratorSource;
@@ -188,6 +190,7 @@ public final class ExpressTrafficMonitor {
             KafkaPreflight.check(config.kafka(), KafkaPreflight.neededTopics(config.kafka(),
                     cli.source().equals("kafka"), cli.sink().equals("kafka")), KafkaPreflight.TIMEOUT);
         }
+        RuleInput rules = rules(cli, config);
         if (cli.sink().startsWith("dir:")) {
             // Last of the checks, because it creates (or, with --overwrite, replaces) the folder.
             DirectoryOutputs.prepare(cli.sink().substring(4), cli.overwrite());
@@ -204,7 +207,7 @@ public final class ExpressTrafficMonitor {
         } else {
             outputs = KafkaIo.outputs(config, json);
         }
-        MonitorPipeline.build(env, config, input, outputs);
+        MonitorPipeline.build(env, config, input, rules, outputs);
         if (!cli.demo()) {
             err.println(startLine(cli, config, env.getParallelism()));
         }
@@ -250,12 +253,16 @@ public final class ExpressTrafficMonitor {
     static String startLine(CommandLine cli, MonitorConfig config, int parallelism) {
         KafkaSettings k = config.kafka();
         String from = cli.source().startsWith("file:") ? "replaying " + cli.source().substring(5)
-                : cli.source().equals("kafka") ? "reading " + k.scanEventsTopic() + " at " + k.bootstrapServers()
-                        + (k.bounded() ? " up to its current end" : " until stopped (Ctrl-C)")
+                : cli.source().equals("kafka") ? "reading " + k.scanEventsTopic()
+                        + (k.alertRulesTopic() == null ? "" : " and rule updates from " + k.alertRulesTopic()) + " at "
+                        + k.bootstrapServers() + (k.bounded() ? " up to their current end" : " until stopped (Ctrl-C)")
                 : "simulating " + cli.generator().getOrDefault("day", GeneratorSettings.DEMO.day());
+        if (cli.rulesUpdates() != null) {
+            from += " with the rule updates of " + cli.rulesUpdates();
+        }
         String to = cli.sink().startsWith("dir:") ? "into " + folder(cli.sink().substring(4))
                 : cli.sink().equals("kafka") ? "into the topics " + k.districtMetricsTopic() + ", " + k.alertsTopic()
-                        + ", " + k.deadLetterTopic() + ", " + k.lateEventsTopic()
+                        + ", " + k.deadLetterTopic() + ", " + k.lateEventsTopic() + ", " + k.alertRulesResultsTopic()
                 : "to the console";
         return from + " " + to + " (parallelism " + parallelism + ")";
     }
@@ -363,6 +370,31 @@ public final class ExpressTrafficMonitor {
 
     private static PrintStream utf8(FileDescriptor fd) {
         return new PrintStream(new FileOutputStream(fd), true, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Where the run's rule updates come from: the control topic with {@code --source kafka} (unless
+     * {@code kafka.topics.alert-rules} is null), a rules-updates file (checked here, in full, so that a bad update
+     * stops the run before it starts), or nothing.
+     */
+    static RuleInput rules(CommandLine cli, MonitorConfig config) {
+        if (cli.source().equals("kafka")) {
+            return config.kafka().alertRulesTopic() == null ? RuleInput.none(cli.rulesResetToFile())
+                    : RuleInput.kafka(config.kafka(), cli.rulesResetToFile());
+        }
+        Path file = cli.rulesUpdates();
+        if (file == null) {
+            return RuleInput.none(cli.rulesResetToFile());
+        }
+        String what = "; give a YAML or JSON list of timed rule updates after --rules-updates";
+        if (!Files.exists(file)) {
+            throw new StartupCheckException(2, "rules updates file " + file + " does not exist" + what);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new StartupCheckException(2, "rules updates file " + file + " cannot be read" + what);
+        }
+        java.util.List<RuleUpdate> updates = RuleUpdatesFile.read(file, config.rules());
+        return RuleInput.timed(updates, file.getFileName().toString(), cli.rulesResetToFile());
     }
 
     static ScanInput input(CommandLine cli, MonitorConfig config, ScanParser parser) {

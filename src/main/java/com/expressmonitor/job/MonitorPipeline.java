@@ -2,6 +2,9 @@ package com.expressmonitor.job;
 
 import com.expressmonitor.alert.Alert;
 import com.expressmonitor.alert.DistrictAlertFunction;
+import com.expressmonitor.alert.RuleCoordinator;
+import com.expressmonitor.alert.RuleUpdateRecord;
+import com.expressmonitor.alert.RuleVersion;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DeltaSum;
 import com.expressmonitor.district.DeltaWindowAssigner;
@@ -18,6 +21,8 @@ import com.expressmonitor.parcel.ParcelTrackerOperator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +32,14 @@ import java.util.Map;
 
 /**
  * Builds the one monitoring topology that the cluster job, the demo, file replays, the benchmark and the tests
- * all run: source, classification, per-parcel tracking, district windows, alerts, and the four outputs.
+ * all run: source, classification, per-parcel tracking, district windows, alerts with the rules in force, and the
+ * outputs (the four of SPEC §5 and the results of rule updates).
+ *
+ * <p>The alert rules: a coordinator of parallelism 1 ({@link RuleCoordinator}) reads the rule updates (the Kafka
+ * control topic, or an empty input) and the watermark of the metrics, decides each update and broadcasts every new
+ * version of the rules with the windows it applies to; the alert operator keeps the versions in broadcast state and
+ * evaluates each window with the version in force for it. Metrics records are written as the alert operator passes
+ * them on, named from those same rules.
  */
 public final class MonitorPipeline {
     private MonitorPipeline() {}
@@ -53,17 +65,32 @@ public final class MonitorPipeline {
     /** The number of key groups of the keyed state; the highest parallelism the job can be rescaled to. */
     public static final int MAX_PARALLELISM = 128;
 
-    /** Adds the topology to {@code env}, reading from {@code input} and writing to {@code outputs}. */
+    /**
+     * Adds the topology to {@code env}, reading from {@code input} and writing to {@code outputs}, with the rules of the
+     * configuration file throughout.
+     */
     public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs) {
-        build(env, config, input, outputs, new ParcelTracker(config));
+        build(env, config, input, RuleInput.none(), outputs, new ParcelTracker(config));
+    }
+
+    /** The same topology with the given per-parcel function (the fault-injection tests pass one that fails on purpose). */
+    public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs,
+            ParcelTracker tracker) {
+        build(env, config, input, RuleInput.none(), outputs, tracker);
+    }
+
+    /** Adds the topology, with the rule updates of {@code rules}. */
+    public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, RuleInput rules,
+            Outputs outputs) {
+        build(env, config, input, rules, outputs, new ParcelTracker(config));
     }
 
     /**
-     * The same topology with the given per-parcel function (the fault-injection tests pass one that fails on
-     * purpose; everything else runs {@code new ParcelTracker(config)}).
+     * The topology with the given rule updates and per-parcel function (everything but the fault-injection tests runs
+     * {@code new ParcelTracker(config)}).
      */
-    public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, Outputs outputs,
-            ParcelTracker tracker) {
+    public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, RuleInput rules,
+            Outputs outputs, ParcelTracker tracker) {
         DataStream<ScanRecord> records = env.fromSource(input.source(), watermarks(config, input), input.name())
                 .uid(input.uid());
 
@@ -86,18 +113,57 @@ public final class MonitorPipeline {
                 .uid("district-metrics")
                 .name("District metrics per window");
 
+        // The coordinator needs the metrics' watermark only: the records stay here (a filter chained to the windows).
+        DataStream<DistrictMetrics> metricsTime = metrics
+                .filter(m -> false)
+                .uid("district-metrics-time")
+                .name("Metrics watermark for the alert rules");
+        SingleOutputStreamOperator<RuleVersion> versions = ruleUpdates(env, rules)
+                .connect(metricsTime)
+                .transform("Alert rules: updates and versions", TypeInformation.of(RuleVersion.class),
+                        new RuleCoordinator(config.rules(), rules.timed(), rules.timedFile(), rules.resetToFile(),
+                                config.windowSizeMillis(), config.zoneOffsetSeconds()))
+                .setParallelism(1)
+                .uid("alert-rules")
+                .name("Alert rules: updates and versions");
+        BroadcastStream<RuleVersion> rulesInForce = versions.broadcast(DistrictAlertFunction.RULE_VERSIONS);
+
         SingleOutputStreamOperator<Alert> alerts = metrics
                 .keyBy(DistrictMetrics::key)
+                .connect(rulesInForce)
                 .process(new DistrictAlertFunction(config))
                 .uid("district-alerts")
                 .name("District alerts");
 
-        metrics.sinkTo(outputs.metrics()).uid("sink-district-metrics").name("Write district metrics");
+        alerts.getSideOutput(DistrictAlertFunction.METRICS).sinkTo(outputs.metrics())
+                .uid("sink-district-metrics").name("Write district metrics");
         alerts.sinkTo(outputs.alerts()).uid("sink-alerts").name("Write alerts");
         onTime.getSideOutput(ScanClassifier.DEAD_LETTERS).sinkTo(outputs.deadLetters())
                 .uid("sink-dead-letter").name("Write dead letters");
         onTime.getSideOutput(ScanClassifier.LATE_EVENTS).sinkTo(outputs.lateEvents())
                 .uid("sink-late-events").name("Write late events");
+        versions.getSideOutput(RuleCoordinator.RESULTS).sinkTo(outputs.ruleResults())
+                .setParallelism(1) // a handful of records, all from the one coordinator
+                .uid("sink-rule-updates").name("Write rule-update results");
+    }
+
+    /**
+     * The live rule updates, read at parallelism 1 without watermarks (their time says nothing about the windows);
+     * without them an empty input, so that every run has the same operators.
+     */
+    private static DataStream<RuleUpdateRecord> ruleUpdates(StreamExecutionEnvironment env, RuleInput rules) {
+        if (rules.source() != null) {
+            return env.fromSource(rules.source(), WatermarkStrategy.noWatermarks(), rules.name())
+                    .setParallelism(1)
+                    .uid(rules.uid());
+        }
+        return env.fromSource(new NumberSequenceSource(0, 0), WatermarkStrategy.noWatermarks(), rules.name())
+                .setParallelism(1)
+                .uid(rules.uid())
+                .<RuleUpdateRecord>flatMap((n, out) -> { }, TypeInformation.of(RuleUpdateRecord.class))
+                .setParallelism(1)
+                .uid(rules.uid() + "-records")
+                .name(rules.name());
     }
 
     /**

@@ -28,6 +28,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * come back from state but not these counts: the caller marks in a district's keyed state (with {@link #runId()})
  * that its levels are counted in this run, and passes them through {@link #countOther} the first time.
  *
+ * <p>{@code rulesVersion} (one per subtask) is the version of the alert rules the subtask's latest evaluation used
+ * (-1 before its first), so that a dashboard shows which rules its threshold lines come from.
+ *
  * <p>Values are written by the task thread and read by the metrics reporter's thread, hence the volatile fields.
  */
 public final class AlertGauges {
@@ -42,9 +45,12 @@ public final class AlertGauges {
     /** Per facility type, kind and level: how many districts under {@value DistrictLabels#OTHER} hold it. */
     private final int[][][] otherCounts = new int[FacilityType.values().length][KINDS.length][LEVELS];
 
+    private volatile long rulesVersion = -1;
+
     public AlertGauges(MetricGroup group, DistrictLabels labels) {
         this.group = group;
         this.labels = labels;
+        group.gauge("rulesVersion", (Gauge<Long>) () -> rulesVersion);
     }
 
     /** Different on every start of the subtask; kept in a district's state once its levels are counted. */
@@ -61,6 +67,7 @@ public final class AlertGauges {
     public void evaluated(String district, FacilityType type, byte[] levels, ThresholdsInForce inForce) {
         Labelled l = byKey.computeIfAbsent(district + '/' + type.name(), k -> new Labelled(district, type));
         l.show(inForce);
+        rulesVersion = inForce.rulesVersion();
         for (AlertKind kind : KINDS) {
             if (inForce.evaluated(kind)) {
                 l.kinds[kind.ordinal()].level = levels[kind.ordinal()];
@@ -96,6 +103,7 @@ public final class AlertGauges {
             other[type.ordinal()] = l;
         }
         l.show(inForce);
+        rulesVersion = inForce.rulesVersion();
         int[][] counts = otherCounts[type.ordinal()];
         for (AlertKind kind : KINDS) {
             int highest = 0;

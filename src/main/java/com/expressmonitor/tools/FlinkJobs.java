@@ -204,7 +204,7 @@ public final class FlinkJobs {
         for (int i = 0; i < out.size() - 1; i++) {
             String key = out.get(i);
             String value = out.get(i + 1);
-            if (key.equals("--config") || key.equals("--facilities")) {
+            if (key.equals("--config") || key.equals("--facilities") || key.equals("--rules-updates")) {
                 out.set(i + 1, Path.of(value).toAbsolutePath().normalize().toString());
             } else if (key.equals("--source") && value.startsWith("file:") && !value.contains("://")) {
                 out.set(i + 1, "file:" + Path.of(value.substring(5)).toAbsolutePath().normalize());
@@ -401,13 +401,18 @@ public final class FlinkJobs {
 
     // ---------------------------------------------------------------------------------- submission records
 
+    /**
+     * Keeps the monitor's options of a submission for {@code resume}; not {@code --rules-reset-to-file}, which asks
+     * for the configuration file's alert rules once: a later resume keeps the rules in force then.
+     */
     private void record(String jobId, List<String> monitorArgs) {
         try {
             Files.createDirectories(stateDir);
             ObjectNode n = FlinkRest.object();
             n.put("jobId", jobId);
             ArrayNode a = n.putArray("args");
-            monitorArgs.forEach(a::add);
+            monitorArgs.stream().filter(arg -> !arg.equals("--rules-reset-to-file")
+                    && !arg.startsWith("--rules-reset-to-file=")).forEach(a::add);
             Files.writeString(stateDir.resolve("last-submission.json"), n.toString() + "\n");
         } catch (IOException e) {
             System.err.println("flink-job: could not record the submission in " + stateDir + " (" + e.getMessage()

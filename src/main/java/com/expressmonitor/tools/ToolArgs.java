@@ -36,10 +36,25 @@ final class ToolArgs {
 
     /** Each tool's help: what it does, its options, an example. */
     static final Map<String, String> USAGE = Map.of(
+            "alert-rules", """
+                    Usage: jobs/rules.sh show [options]
+                           jobs/rules.sh send FILE [--version N] [--timeout 60s] [options]
+                    The alert rules of the running monitor.
+                      show            the rules in force (from kafka.topics.alert-rules-results), as YAML
+                      send FILE       checks a rule update (YAML or JSON) against the rules in force, writes it to
+                                      kafka.topics.alert-rules and waits for the monitor's answer
+                      --version N     the update's version (default: its own, or one above the version in force)
+                      --timeout D     how long to wait for the answer (default 60s)
+                      --config FILE, --kafka.KEY VALUE   as for the monitor
+                    Exit status of send: 0 applied, 2 the update fails the check (nothing sent), 1 rejected or
+                    ignored by the monitor, or no answer in time.
+                    Example: jobs/rules.sh send raise-pinghu.yaml
+                    """,
             "create-topics", """
                     Usage: java -cp target/express-traffic-monitor.jar com.expressmonitor.tools.CreateTopics [options]
-                    Creates the monitor's five topics (names from kafka.topics.*) where they are missing.
-                      --partitions N          partitions of each new topic (default 4)
+                    Creates the monitor's topics (names from kafka.topics.*) where they are missing: input and outputs
+                    with --partitions partitions, the alert rules' control and results topics with one each.
+                      --partitions N          partitions of each new input or output topic (default 4)
                       --replication-factor R  replicas of each new topic (default 1)
                       --config FILE, --kafka.KEY VALUE   as for the monitor, e.g. --kafka.bootstrap-servers HOST:PORT
                     Example: ... CreateTopics --kafka.bootstrap-servers localhost:9092 --partitions 4

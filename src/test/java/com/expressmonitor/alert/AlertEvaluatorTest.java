@@ -76,7 +76,7 @@ class AlertEvaluatorTest {
                 + "\"facilityType\":\"SORTING_CENTER\",\"kind\":\"BACKLOG\",\"status\":\"" + status + "\",\"level\":\""
                 + level + "\",\"previousLevel\":\"" + previous + "\",\"value\":" + value + ",\"threshold\":" + threshold
                 + ",\"windowStart\":\"2026-12-01T" + start + ":00+08:00\",\"windowEnd\":\"2026-12-01T" + end
-                + ":00+08:00\",\"season\":null}";
+                + ":00+08:00\",\"season\":null,\"rulesVersion\":0}";
     }
 
     @Test

@@ -7,13 +7,11 @@ import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.FacilityType;
 import com.expressmonitor.metrics.DistrictLabels;
+import com.expressmonitor.testing.AlertOperatorHarness;
 import com.expressmonitor.testing.CapturedGauges;
 import com.expressmonitor.testing.Scans;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,14 +45,15 @@ class AlertGaugesHarnessTest {
         return ConfigLoader.load(yaml, Map.of());
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, DistrictMetrics, Alert> harness(MonitorConfig config,
-            CapturedGauges gauges) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DistrictAlertFunction(config)),
-                DistrictMetrics::key, Types.STRING, gauges.environment());
+    private static AlertOperatorHarness harness(MonitorConfig config, CapturedGauges gauges) throws Exception {
+        return AlertOperatorHarness.of(config, gauges.environment());
     }
 
-    private static DistrictMetrics metrics(String district, long arrivals, long backlog) {
-        long start = Scans.at("2026-11-11T10:00");
+    /** Each record in the next window of the day, so that each is evaluated as soon as the watermark closes it. */
+    private long window;
+
+    private DistrictMetrics metrics(String district, long arrivals, long backlog) {
+        long start = Scans.at("2026-11-11T06:00") + WINDOW * window++;
         return new DistrictMetrics(district, null, FacilityType.SORTING_CENTER, start, start + WINDOW, arrivals, 0, 0, 0,
                 backlog, 0, "PEAK");
     }
@@ -64,10 +63,9 @@ class AlertGaugesHarnessTest {
                 + "}";
     }
 
-    private static void fillers(KeyedOneInputStreamOperatorTestHarness<String, DistrictMetrics, Alert> h)
-            throws Exception {
+    private void fillers(AlertOperatorHarness h) throws Exception {
         for (int i = 0; i < DistrictLabels.MAX_OTHERS; i++) {
-            h.processElement(metrics(String.valueOf(410100 + i), 1, 0), 0L);
+            h.evaluate(metrics(String.valueOf(410100 + i), 1, 0));
         }
     }
 
@@ -80,7 +78,7 @@ class AlertGaugesHarnessTest {
             h.open();
             fillers(h);
             // 20 arrivals in 5 minutes = 240/h: red surge at 1.0 x 120 x 2; backlog 6: red at 3 x 2.
-            h.processElement(metrics("330482", 20, 6), 0L);
+            h.evaluate(metrics("330482", 20, 6));
             assertThat(before.value(id("alertLevel", "330482", "BACKLOG"))).isEqualTo(2);
             assertThat(before.value(id("thresholdYellow", "330482", "BACKLOG"))).isEqualTo(4.0);
             assertThat(before.value(id("thresholdRed", "330482", "BACKLOG"))).isEqualTo(6.0);
@@ -95,13 +93,13 @@ class AlertGaugesHarnessTest {
             assertThat(before.value(id("alertLevel", "410100", "BACKLOG"))).isEqualTo(0);
             assertThat(before.value(id("alertLevel", "410100", "SURGE"))).isNull();
 
-            h.processElement(metrics("510101", 1, 6), 0L); // red
-            h.processElement(metrics("510102", 1, 4), 0L); // yellow
+            h.evaluate(metrics("510101", 1, 6)); // red
+            h.evaluate(metrics("510102", 1, 4)); // yellow
             assertThat(before.value(id("alertLevel", "510101", "BACKLOG"))).isNull();
             assertThat(before.value(id("alertLevel", "other", "BACKLOG"))).isEqualTo(2);
             assertThat(before.value(id("thresholdRed", "other", "BACKLOG"))).isEqualTo(6.0);
             assertThat(before.value(id("alertLevel", "other", "SURGE"))).isNull();
-            h.processElement(metrics("510101", 1, 0), 0L); // resolved: 510102 is still yellow
+            h.evaluate(metrics("510101", 1, 0)); // resolved: 510102 is still yellow
             assertThat(before.value(id("alertLevel", "other", "BACKLOG"))).isEqualTo(1);
             assertThat(before.ids().stream().filter(i -> i.contains("district="))).hasSize(
                     DistrictLabels.MAX_OTHERS * 7 + 10 + 7); // 3 kinds + multiplier for 330482, 2 kinds for the rest
@@ -113,13 +111,13 @@ class AlertGaugesHarnessTest {
             h.initializeState(snapshot);
             h.open();
             fillers(h);
-            h.processElement(metrics("510102", 1, 4), 0L); // still yellow, as restored: counted
+            h.evaluate(metrics("510102", 1, 4)); // still yellow, as restored: counted
             assertThat(after.value(id("alertLevel", "other", "BACKLOG"))).isEqualTo(1);
-            h.processElement(metrics("510103", 1, 10), 0L); // red
+            h.evaluate(metrics("510103", 1, 10)); // red
             assertThat(after.value(id("alertLevel", "other", "BACKLOG"))).isEqualTo(2);
-            h.processElement(metrics("510103", 1, 0), 0L); // resolved: back to 510102's yellow
+            h.evaluate(metrics("510103", 1, 0)); // resolved: back to 510102's yellow
             assertThat(after.value(id("alertLevel", "other", "BACKLOG"))).isEqualTo(1);
-            h.processElement(metrics("510102", 1, 0), 0L);
+            h.evaluate(metrics("510102", 1, 0));
             assertThat(after.value(id("alertLevel", "other", "BACKLOG"))).isEqualTo(0);
         }
     }

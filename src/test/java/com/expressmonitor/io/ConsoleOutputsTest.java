@@ -27,7 +27,7 @@ class ConsoleOutputsTest {
     private static Alert alert(String district, String name, AlertKind kind, AlertStatus status, AlertLevel level,
             double value, double threshold, String start, String end) {
         return new Alert(district + "/STATION/" + kind + "/x", district, name, FacilityType.STATION, kind, status, level,
-                AlertLevel.NONE, value, threshold, Scans.at(start), Scans.at(end), null);
+                AlertLevel.NONE, value, threshold, Scans.at(start), Scans.at(end), null, 0);
     }
 
     @Test

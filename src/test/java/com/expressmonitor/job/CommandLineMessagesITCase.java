@@ -183,10 +183,31 @@ class CommandLineMessagesITCase {
     @Test
     void aMissingTopicIsNamedWithItsKey() throws Exception {
         String servers = KAFKA.broker().bootstrapServers();
+        KAFKA.broker().createTopic("missing.alert-rules", 1);
         assertError(run("--source", "kafka", "--sink", "dir:" + dir.resolve("out"), "--kafka.bootstrap-servers", servers,
-                        "--kafka.topics.scan-events", "no.such.topic"), 2,
+                        "--kafka.topics.scan-events", "no.such.topic", "--kafka.topics.alert-rules",
+                        "missing.alert-rules"), 2,
                 "express-traffic-monitor: Kafka at " + servers + " has no topic no.such.topic (kafka.topics.scan-events);"
                         + " create it with jobs/create-topics.sh, or name an existing topic");
+    }
+
+    @Test
+    void aBadRulesUpdatesFileIsOneLineNamingTheUpdateAndTheKey() throws Exception {
+        Path rules = dir.resolve("rules-1111.yaml");
+        Files.writeString(rules, """
+                - {version: 1, from: "2026-11-11T18:00:00+08:00", district: {code: "330482", thresholds: {STATION: {backlog: {red: -5}}}}}
+                """);
+        assertError(run("--source", "file:samples/scans.jsonl", "--sink", "dir:" + dir.resolve("rules-out"),
+                        "--rules-updates", rules.toString()), 2,
+                "express-traffic-monitor: rules updates file " + rules + ", updates[0]: configuration key "
+                        + "'districts[330482].thresholds.STATION.backlog.red': must not be negative, got -5");
+        assertThat(dir.resolve("rules-out")).doesNotExist();
+        assertError(run("--source", "file:samples/scans.jsonl", "--rules-updates", dir.resolve("none.yaml").toString()),
+                2, "express-traffic-monitor: rules updates file " + dir.resolve("none.yaml") + " does not exist; give a "
+                        + "YAML or JSON list of timed rule updates after --rules-updates");
+        assertError(run("--source", "kafka", "--rules-updates", rules.toString()), 2, "express-traffic-monitor: "
+                + "--rules-updates is for replays (--source file:PATH or generator); with --source kafka, send rule "
+                + "updates to the control topic with jobs/rules.sh send");
     }
 
     @Test
@@ -217,11 +238,11 @@ class CommandLineMessagesITCase {
                 "{\"alertId\":\"330482/STATION/STUCK/2025-10-15T09:05:00+08:00\",\"district\":\"330482\",\"districtName\":"
                         + "\"平湖市\",\"facilityType\":\"STATION\",\"kind\":\"STUCK\",\"status\":\"OPEN\",\"level\":\"YELLOW\","
                         + "\"previousLevel\":\"NONE\",\"value\":50,\"threshold\":50,\"windowStart\":\"2025-10-15T09:00:00+08:00\","
-                        + "\"windowEnd\":\"2025-10-15T09:05:00+08:00\",\"season\":null}",
+                        + "\"windowEnd\":\"2025-10-15T09:05:00+08:00\",\"season\":null,\"rulesVersion\":0}",
                 "{\"alertId\":\"330482/STATION/STUCK/2025-10-15T09:05:00+08:00\",\"district\":\"330482\",\"districtName\":"
                         + "\"平湖市\",\"facilityType\":\"STATION\",\"kind\":\"STUCK\",\"status\":\"RESOLVED\",\"level\":\"NONE\","
                         + "\"previousLevel\":\"YELLOW\",\"value\":30,\"threshold\":45,\"windowStart\":\"2025-10-15T09:05:00+08:00\","
-                        + "\"windowEnd\":\"2025-10-15T09:10:00+08:00\",\"season\":null}");
+                        + "\"windowEnd\":\"2025-10-15T09:10:00+08:00\",\"season\":null,\"rulesVersion\":0}");
         assertThat(Files.readString(out.resolve("summary.json")).replaceAll("\\s", ""))
                 .isEqualTo("{\"input\":126,\"counted\":120,\"duplicates\":2,\"late\":1,\"invalid\":3,\"metrics\":6,\"alerts\":2}");
     }
@@ -236,7 +257,8 @@ class CommandLineMessagesITCase {
     void aRecordTheBrokerRefusesIsRetriedVisiblyThenEndsTheRunWithOneLine() throws Exception {
         KafkaTestBroker kafka = KAFKA.broker();
         kafka.createTopic("refused.dead-letter", 1, Map.of("max.message.bytes", "300"));
-        for (String t : List.of("refused.scans", "refused.metrics", "refused.alerts", "refused.late")) {
+        for (String t : List.of("refused.scans", "refused.metrics", "refused.alerts", "refused.late", "refused.rules",
+                "refused.rule-results")) {
             kafka.createTopic(t, 1);
         }
         kafka.produce("refused.scans", List.of(new KafkaTestBroker.Out(0, null,
@@ -246,6 +268,7 @@ class CommandLineMessagesITCase {
                 "--kafka.topics.scan-events", "refused.scans",
                 "--kafka.topics.district-metrics", "refused.metrics", "--kafka.topics.alerts", "refused.alerts",
                 "--kafka.topics.dead-letter", "refused.dead-letter", "--kafka.topics.late-events", "refused.late",
+                "--kafka.topics.alert-rules", "refused.rules", "--kafka.topics.alert-rules-results", "refused.rule-results",
                 "--flink.execution.checkpointing.interval", "500ms",
                 "--flink.restart-strategy.type", "exponential-delay",
                 "--flink.restart-strategy.exponential-delay.attempts-before-reset-backoff", "2",
@@ -253,7 +276,7 @@ class CommandLineMessagesITCase {
                 "--flink.restart-strategy.exponential-delay.max-backoff", "200ms");
         assertThat(r.exit()).isEqualTo(1);
         // What the run was about to do, each restart as it happened (a warning in the log), then why it failed.
-        assertThat(r.firstErr()).startsWith("reading refused.scans at ");
+        assertThat(r.firstErr()).startsWith("reading refused.scans and rule updates from refused.rules at ");
         assertThat(r.err().subList(1, r.err().size() - 1)).as(String.join("\n", r.err())).hasSize(2)
                 .allMatch(l -> l.matches(".* WARN .*ScanClassifier.* The job restarted from its last checkpoint after "
                         + "a failure \\(attempt \\d\\); after repeated failures it stops and says why"));

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.net.URI;
@@ -74,7 +75,10 @@ import java.util.stream.Collectors;
 class FaultInjectionITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(2).setNumberSlotsPerTaskManager(2)
+            // a job of two slots takes one on each TaskManager, so that losing either one hits it
+            .setConfiguration(Configuration.fromMap(Map.of("taskmanager.load-balance.mode", "SLOTS")))
+            .build());
 
     @RegisterExtension
     static final KafkaTestBroker.PerClass KAFKA = new KafkaTestBroker.PerClass();
@@ -238,10 +242,32 @@ class FaultInjectionITCase {
             return env.executeAsync(name).getJobID();
         }
 
-        /** Waits until the job runs and has committed some outputs. */
+        /**
+         * Waits until the job runs, every one of its tasks too (a stop with a savepoint needs them all, and the job is
+         * RUNNING before its tasks are), and it has committed some outputs.
+         */
         void awaitWorking(JobID job) throws Exception {
             await("job " + name + " commits outputs", () -> client.getJobStatus(job).get() == JobStatus.RUNNING
+                    && allTasksRunning(job)
                     && !kafka().readCommitted(name + ".metrics", Duration.ofSeconds(5), r -> true).isEmpty());
+        }
+
+        /** Every task of the job runs, or has finished (an input that has ended). */
+        boolean allTasksRunning(JobID job) throws Exception {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(client.getWebInterfaceURL() + "/jobs/" + job)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode vertices = new ObjectMapper().readTree(r.body()).path("vertices");
+            if (vertices.isEmpty()) {
+                return false;
+            }
+            for (JsonNode v : vertices) {
+                JsonNode tasks = v.path("tasks");
+                if (tasks.path("RUNNING").asInt() + tasks.path("FINISHED").asInt() != v.path("parallelism").asInt()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         String stopWithSavepoint(JobID job) throws Exception {

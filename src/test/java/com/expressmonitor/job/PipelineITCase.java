@@ -153,6 +153,6 @@ class PipelineITCase {
                 + "\"facilityType\":\"SORTING_CENTER\",\"kind\":\"" + kind + "\",\"status\":\"" + status
                 + "\",\"level\":\"" + level + "\",\"previousLevel\":\"" + previous + "\",\"value\":" + value
                 + ",\"threshold\":" + threshold + ",\"windowStart\":\"" + start + ":00+08:00\",\"windowEnd\":\"" + end
-                + ":00+08:00\",\"season\":" + season + "}";
+                + ":00+08:00\",\"season\":" + season + ",\"rulesVersion\":0}";
     }
 }

@@ -13,6 +13,7 @@ import com.expressmonitor.io.OutputJson;
 import com.expressmonitor.job.CommandLine;
 import com.expressmonitor.job.ExpressTrafficMonitor;
 import com.expressmonitor.job.MonitorPipeline;
+import com.expressmonitor.job.RuleInput;
 import com.expressmonitor.job.ScanInput;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -259,7 +260,8 @@ class K8sManifestTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ScanInput input = new ScanInput(KafkaIo.source(config, new ScanParser(config.facilities(), config.maxFutureMillis())),
                 true, "Kafka " + config.kafka().scanEventsTopic(), "source-kafka");
-        MonitorPipeline.build(env, config, input, KafkaIo.outputs(config, new OutputJson(config.zoneOffsetSeconds())));
+        MonitorPipeline.build(env, config, input, RuleInput.kafka(config.kafka(), false),
+                KafkaIo.outputs(config, new OutputJson(config.zoneOffsetSeconds())));
 
         // Flink refuses to build the graph if an operator has no uid while generated ones are off.
         StreamGraph graph = env.getStreamGraph();
@@ -268,11 +270,12 @@ class K8sManifestTest {
             uids.add(node.getTransformationUID());
         }
         assertThat(uids).containsExactlyInAnyOrder("source-kafka", "classify-scans", "parcel-tracker",
-                "district-metrics", "district-alerts",
+                "district-metrics", "district-metrics-time", "rule-updates-kafka", "alert-rules", "district-alerts",
                 "sink-district-metrics", "Sink Committer: sink-district-metrics",
                 "sink-alerts", "Sink Committer: sink-alerts",
                 "sink-dead-letter", "Sink Committer: sink-dead-letter",
-                "sink-late-events", "Sink Committer: sink-late-events");
+                "sink-late-events", "Sink Committer: sink-late-events",
+                "sink-rule-updates", "Sink Committer: sink-rule-updates");
     }
 
     @Test

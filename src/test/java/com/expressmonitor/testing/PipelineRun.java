@@ -1,6 +1,7 @@
 package com.expressmonitor.testing;
 
 import com.expressmonitor.alert.Alert;
+import com.expressmonitor.alert.RuleResult;
 import com.expressmonitor.config.MonitorConfig;
 import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.DeadLetter;
@@ -10,6 +11,7 @@ import com.expressmonitor.io.OutputJson;
 import com.expressmonitor.io.ReplayFileSource;
 import com.expressmonitor.job.MonitorPipeline;
 import com.expressmonitor.io.Outputs;
+import com.expressmonitor.job.RuleInput;
 import com.expressmonitor.job.RunSummary;
 import com.expressmonitor.job.ScanInput;
 
@@ -34,7 +36,7 @@ public final class PipelineRun {
 
     /** The outputs of one run as sorted JSON lines, plus the run's counts. */
     public record Result(List<String> metrics, List<String> alerts, List<String> deadLetters, List<String> lateEvents,
-            RunSummary summary) {}
+            List<RuleResult> ruleResults, RunSummary summary) {}
 
     public static Result replay(MonitorConfig config, String path, int parallelism) throws Exception {
         return run(config, replayInput(config, path), parallelism);
@@ -56,6 +58,16 @@ public final class PipelineRun {
      */
     public static Result run(MonitorConfig config, ScanInput input, int parallelism, Map<String, String> flinkOptions,
             int failAtMetric) throws Exception {
+        return run(config, input, RuleInput.none(), parallelism, flinkOptions, failAtMetric);
+    }
+
+    /** A run with rule updates. */
+    public static Result run(MonitorConfig config, ScanInput input, RuleInput rules, int parallelism) throws Exception {
+        return run(config, input, rules, parallelism, Map.of(), 0);
+    }
+
+    private static Result run(MonitorConfig config, ScanInput input, RuleInput rules, int parallelism,
+            Map<String, String> flinkOptions, int failAtMetric) throws Exception {
         Configuration flink = new Configuration();
         MonitorPipeline.flinkDefaults().forEach(flink::setString);
         flinkOptions.forEach(flink::setString);
@@ -65,16 +77,18 @@ public final class PipelineRun {
         CollectingSink<Alert> alerts = new CollectingSink<>();
         CollectingSink<DeadLetter> dead = new CollectingSink<>();
         CollectingSink<LateEvent> late = new CollectingSink<>();
+        CollectingSink<RuleResult> ruleResults = new CollectingSink<>();
         FailOnceSink<DistrictMetrics> failing = failAtMetric > 0 ? new FailOnceSink<>(metrics, failAtMetric) : null;
-        MonitorPipeline.build(env, config, input,
-                new Outputs(failing != null ? failing : metrics, alerts, dead, late));
+        MonitorPipeline.build(env, config, input, rules,
+                new Outputs(failing != null ? failing : metrics, alerts, dead, late, ruleResults));
         JobExecutionResult result = env.execute("test");
         if (failing != null && !failing.failed()) {
             throw new IllegalStateException("the job ended before the injected failure");
         }
         OutputJson json = new OutputJson(config.zoneOffsetSeconds());
         return new Result(lines(metrics.results(), json::metrics), lines(alerts.results(), json::alert),
-                lines(dead.results(), json::deadLetter), lines(late.results(), json::lateEvent), RunSummary.of(result));
+                lines(dead.results(), json::deadLetter), lines(late.results(), json::lateEvent), ruleResults.results(),
+                RunSummary.of(result));
     }
 
     private static <T> List<String> lines(List<T> records, Function<T, byte[]> toJson) {
