@@ -91,7 +91,8 @@ public final class MonitorPipeline {
      */
     public static void build(StreamExecutionEnvironment env, MonitorConfig config, ScanInput input, RuleInput rules,
             Outputs outputs, ParcelTracker tracker) {
-        DataStream<ScanRecord> records = env.fromSource(input.source(), watermarks(config, input), input.name())
+        DataStream<ScanRecord> records = env.fromSource(input.source(),
+                watermarks(config, input, Duration.ofMillis(env.getConfig().getAutoWatermarkInterval())), input.name())
                 .uid(input.uid());
 
         SingleOutputStreamOperator<ScanEvent> onTime = records
@@ -169,9 +170,11 @@ public final class MonitorPipeline {
     /**
      * Watermarks per input partition (the strategy goes into {@code fromSource}), from valid records only: a
      * rejected record must not move a partition's watermark. They stay one millisecond behind the lateness bound, so
-     * a record that is not late is never behind the watermark.
+     * a record that is not late is never behind the watermark. Readers compare their watermarks for the alignment as
+     * often as they emit them ({@code pipeline.auto-watermark-interval}, 200 ms unless set): a reader that has run
+     * ahead reads at most that long before it pauses.
      */
-    static WatermarkStrategy<ScanRecord> watermarks(MonitorConfig config, ScanInput input) {
+    static WatermarkStrategy<ScanRecord> watermarks(MonitorConfig config, ScanInput input, Duration interval) {
         WatermarkStrategy<ScanRecord> strategy = WatermarkStrategy
                 .<ScanRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.outOfOrdernessMillis()))
                 .withTimestampAssigner((r, previous) -> r.event != null ? r.event.eventTime() : Long.MIN_VALUE);
@@ -180,13 +183,11 @@ public final class MonitorPipeline {
             // max-drift ahead of the slowest pauses until the others catch up: otherwise its scans would wait for
             // the watermark in the parcel tracker, as many as it can read ahead (a catch-up, a slow partition).
             strategy = strategy.withWatermarkAlignment(ALIGNMENT_GROUP, Duration.ofMillis(config.maxDriftMillis()),
-                    ALIGNMENT_INTERVAL);
+                    interval.isZero() || interval.isNegative() ? Duration.ofMillis(200) : interval);
         }
         return input.partitionsMayIdle() && config.idlenessMillis() > 0
                 ? strategy.withIdleness(Duration.ofMillis(config.idlenessMillis())) : strategy;
     }
 
     private static final String ALIGNMENT_GROUP = "express-monitor-scans";
-    /** How often readers compare their watermarks: as often as they emit them. */
-    private static final Duration ALIGNMENT_INTERVAL = Duration.ofMillis(200);
 }

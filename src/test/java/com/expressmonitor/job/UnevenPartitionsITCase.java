@@ -44,9 +44,9 @@ import java.util.regex.Pattern;
 
 /**
  * Partitions read at very different speeds give the same outputs as an even read, and the scans waiting for the
- * watermark stay few: one partition of the input topic is all there when the job starts, the other has only begun
- * and is written at a trickle while the job runs. Without watermark alignment the fast partition is read to its end and its scans wait
- * in the parcel tracker for the slow one; with it, the fast partition pauses a few minutes of event time ahead.
+ * watermark stay few: one partition of the input topic is written all at once while the job runs, the other has only
+ * begun and is written at a trickle. Without watermark alignment the fast partition is read to its end and its scans
+ * wait in the parcel tracker for the slow one; with it, the fast partition pauses a few minutes of event time ahead.
  */
 class UnevenPartitionsITCase {
     @RegisterExtension
@@ -98,8 +98,9 @@ class UnevenPartitionsITCase {
     private record Run(Map<String, List<String>> outputs, long mostWaiting) {}
 
     /**
-     * Writes partition 1 at once and, while the job runs, partition 0 at about 670 records a second (or, not
-     * {@code throttled}, at once too); stops the job with a drain when everything is read.
+     * Starts the job on the first records of partition 0, then, once its readers run, writes partition 1 at once and
+     * the rest of partition 0 at about 670 records a second (or, not {@code throttled}, at once too); stops the job
+     * with a drain when everything is read.
      */
     private Run run(ClusterClient<?> client, String name, String maxDrift, List<List<byte[]>> day, boolean throttled)
             throws Exception {
@@ -113,10 +114,7 @@ class UnevenPartitionsITCase {
         p.put("bootstrap.servers", kafka.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (byte[] v : day.get(1)) {
-                producer.send(new ProducerRecord<>(name + ".scans", 1, null, v));
-            }
-            // The slow partition has begun too (a catch-up starts with every partition behind, none empty).
+            // The slow partition has begun (a catch-up starts with every partition behind, none empty).
             List<byte[]> slow = day.get(0);
             int begun = slow.size() / 100;
             for (byte[] v : slow.subList(0, begun)) {
@@ -125,6 +123,9 @@ class UnevenPartitionsITCase {
             producer.flush();
             Map<String, String> flink = new HashMap<>(MonitorPipeline.flinkDefaults());
             flink.put("execution.checkpointing.interval", "300ms");
+            // Watermarks, and so the alignment's checks, every 50 ms: a reader that has run ahead reads at most that
+            // long at full speed before it pauses (at 200 ms, on a fast machine, that is a good part of this input).
+            flink.put("pipeline.auto-watermark-interval", "50ms");
             flink.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(flink));
             env.setParallelism(2);
@@ -132,6 +133,17 @@ class UnevenPartitionsITCase {
             MonitorPipeline.build(env, config, new ScanInput(KafkaIo.source(config, parser), true, "Kafka", "source-kafka"),
                     KafkaIo.outputs(config, new OutputJson(config.zoneOffsetSeconds())));
             JobID job = env.executeAsync(name).getJobID();
+            // Until each reader has reported its first watermark, the others are not held back (Flink aligns on the
+            // watermarks reported so far): wait for every task, then a few alignment rounds, before the fast
+            // partition is there, so that what is measured is the alignment and not the order the readers started in.
+            while (!TestCluster.allTasksRunning(client, job)) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2_000);
+            for (byte[] v : day.get(1)) {
+                producer.send(new ProducerRecord<>(name + ".scans", 1, null, v));
+            }
+            producer.flush();
             long start = System.nanoTime();
             for (int i = begun; i < slow.size(); i++) {
                 producer.send(new ProducerRecord<>(name + ".scans", 0, null, slow.get(i)));
@@ -189,7 +201,7 @@ class UnevenPartitionsITCase {
         assertThat(aligned.outputs()).isEqualTo(even.outputs());
         assertThat(unaligned.outputs()).isEqualTo(even.outputs());
         // Without alignment the fast partition is read ahead and its scans wait for the slow one; with it, the fast
-        // one pauses max-drift ahead (give or take what it reads between two alignment checks, 200 ms apart).
+        // one pauses max-drift ahead (give or take what it reads between two alignment checks, 50 ms apart).
         String waiting = "most scans waiting: aligned " + aligned.mostWaiting() + ", unaligned " + unaligned.mostWaiting();
         assertThat(unaligned.mostWaiting()).as(waiting).isGreaterThan(10_000);
         assertThat(aligned.mostWaiting()).as(waiting).isLessThan(unaligned.mostWaiting() / 2);
