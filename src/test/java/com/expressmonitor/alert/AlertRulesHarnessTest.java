@@ -1,5 +1,6 @@
 package com.expressmonitor.alert;
 
+import static com.expressmonitor.testing.ExpectedAlerts.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.expressmonitor.config.ConfigLoader;
@@ -48,15 +49,6 @@ class AlertRulesHarnessTest {
         return out;
     }
 
-    private static String alert(String status, String level, String previous, int value, int threshold, String start,
-            String end, String name, int version, String opened) {
-        return "{\"alertId\":\"330402/STATION/BACKLOG/2026-11-11T" + opened + ":00+08:00\",\"district\":\"330402\","
-                + "\"districtName\":" + (name == null ? "null" : "\"" + name + "\"") + ",\"facilityType\":\"STATION\","
-                + "\"kind\":\"BACKLOG\",\"status\":\"" + status + "\",\"level\":\"" + level + "\",\"previousLevel\":\""
-                + previous + "\",\"value\":" + value + ",\"threshold\":" + threshold + ",\"windowStart\":\"2026-11-11T"
-                + start + ":00+08:00\",\"windowEnd\":\"2026-11-11T" + end + ":00+08:00\",\"season\":\"DOUBLE_11\","
-                + "\"rulesVersion\":" + version + "}";
-    }
 
     @Test
     void eachWindowUsesTheVersionInEffectAtItsStartWhicheverInputArrivesFirst() throws Exception {
