@@ -7,6 +7,7 @@ import com.expressmonitor.event.ScanEvent;
 import com.expressmonitor.event.ScanEventSerializer;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -85,6 +86,14 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
 
     @Override
     public void serialize(ParcelState s, DataOutputView view) throws IOException {
+        write(s, view, false);
+    }
+
+    /** Writes the state, with the count of counted ids as the first format had it ({@code version1}) or as now. */
+    private static void write(ParcelState s, DataOutputView view, boolean version1) throws IOException {
+        if (version1 && s.seenOverflow) {
+            throw new IllegalStateException("the first format keeps every counted event id in the value");
+        }
         // Built in a per-thread scratch buffer and written in one call: byte-by-byte writes to the view cost more.
         DataOutputSerializer out = SCRATCH.get();
         out.clear();
@@ -117,7 +126,7 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
             }
         }
         if (s.seen.length > 0 || s.seenOverflow) {
-            CompactBinary.writeVarInt(out, s.seen.length << 1 | (s.seenOverflow ? 1 : 0));
+            CompactBinary.writeVarInt(out, version1 ? s.seen.length : s.seen.length << 1 | (s.seenOverflow ? 1 : 0));
             for (long h : s.seen) {
                 out.writeShort((int) (h >>> 32)); // the hashes have 48 bits
                 out.writeInt((int) h);
@@ -144,6 +153,11 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
 
     @Override
     public ParcelState deserialize(DataInputView in) throws IOException {
+        return read(in, false);
+    }
+
+    /** Reads a state written in the first format ({@code version1}) or as now. */
+    private static ParcelState read(DataInputView in, boolean version1) throws IOException {
         ParcelState s = new ParcelState();
         int flags = in.readUnsignedByte();
         long base = 0;
@@ -171,9 +185,12 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
             s.stayKey = DistrictDelta.key(district, s.stayType);
         }
         if ((flags & HAS_SEEN) != 0) {
-            int countAndOverflow = CompactBinary.readVarInt(in);
-            s.seenOverflow = (countAndOverflow & 1) != 0;
-            long[] seen = new long[countAndOverflow >>> 1];
+            int count = CompactBinary.readVarInt(in);
+            if (!version1) {
+                s.seenOverflow = (count & 1) != 0;
+                count >>>= 1;
+            }
+            long[] seen = new long[count];
             for (int i = 0; i < seen.length; i++) {
                 long high = in.readUnsignedShort();
                 seen[i] = (high << 32) | (in.readInt() & 0xFFFFFFFFL);
@@ -201,13 +218,87 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
 
     @Override
     public TypeSerializerSnapshot<ParcelState> snapshotConfiguration() {
-        return new Snapshot();
+        return new SnapshotV2();
     }
 
-    /** Restores the serializer from checkpoints and savepoints; the format has one version. */
+    /**
+     * The current format's snapshot. State written in the first format (snapshot {@link Snapshot}, before a parcel's
+     * counted ids beyond the first few moved to a map state) is migrated on restore: read with {@link Version1},
+     * written again in this format (a savepoint of an earlier version restores, every parcel's ids kept in its value).
+     */
+    public static final class SnapshotV2 extends SimpleTypeSerializerSnapshot<ParcelState> {
+        public SnapshotV2() {
+            super(() -> INSTANCE);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<ParcelState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<ParcelState> oldSerializerSnapshot) {
+            return oldSerializerSnapshot instanceof Snapshot ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+                    : super.resolveSchemaCompatibility(oldSerializerSnapshot);
+        }
+    }
+
+    /** The first format's snapshot, as checkpoints and savepoints of earlier versions name it. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ParcelState> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(() -> Version1.INSTANCE);
+        }
+    }
+
+    /** The first format: the count of counted event ids without the flag of ids kept apart (there were none). */
+    public static final class Version1 extends TypeSerializerSingleton<ParcelState> {
+        private static final long serialVersionUID = 1L;
+        public static final Version1 INSTANCE = new Version1();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public ParcelState createInstance() {
+            return new ParcelState();
+        }
+
+        @Override
+        public ParcelState copy(ParcelState from) {
+            return ParcelStateSerializer.INSTANCE.copy(from);
+        }
+
+        @Override
+        public ParcelState copy(ParcelState from, ParcelState reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(ParcelState s, DataOutputView view) throws IOException {
+            write(s, view, true);
+        }
+
+        @Override
+        public ParcelState deserialize(DataInputView in) throws IOException {
+            return read(in, true);
+        }
+
+        @Override
+        public ParcelState deserialize(ParcelState reuse, DataInputView in) throws IOException {
+            return read(in, true);
+        }
+
+        @Override
+        public void copy(DataInputView in, DataOutputView out) throws IOException {
+            serialize(deserialize(in), out);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<ParcelState> snapshotConfiguration() {
+            return new Snapshot();
         }
     }
 }

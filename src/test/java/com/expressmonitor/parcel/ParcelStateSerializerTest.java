@@ -98,16 +98,50 @@ class ParcelStateSerializerTest {
         assertThat(roundTrip(p)).usingRecursiveComparison().isEqualTo(p);
     }
 
-    @Test
-    void isCompatibleWithItsOwnSnapshot() throws Exception {
-        TypeSerializerSnapshot<ParcelState> snapshot = S.snapshotConfiguration();
+    /** A snapshot as a checkpoint or savepoint stores it and as a restore reads it back. */
+    private TypeSerializerSnapshot<ParcelState> stored(TypeSerializerSnapshot<ParcelState> snapshot) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
-        TypeSerializerSnapshot<ParcelState> restored = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
+                getClass().getClassLoader());
+    }
+
+    @Test
+    void isCompatibleWithItsOwnSnapshot() throws Exception {
+        TypeSerializerSnapshot<ParcelState> restored = stored(S.snapshotConfiguration());
         TypeSerializer<ParcelState> restoredSerializer = restored.restoreSerializer();
         assertThat(restoredSerializer).isSameAs(S);
         TypeSerializerSchemaCompatibility<ParcelState> c = S.snapshotConfiguration().resolveSchemaCompatibility(restored);
         assertThat(c.isCompatibleAsIs()).isTrue();
+    }
+
+    /**
+     * A parcel (open stay, three counted ids, a pending scan) as the first format wrote it, in the savepoints of the
+     * versions before a parcel's further counted ids were kept apart: bytes written by that version's serializer.
+     */
+    private static final String VERSION1 = "fb80d0dcabb668808c15be701853542d3333303438322d3031030603123456789abc0000fedcba98"
+            + "00000000002a0104653906572d31041853542d3333303438322d3031010c33333034383201065a544f000001a1b2bc7e60";
+
+    @Test
+    void stateOfTheFirstFormatIsMigratedOnRestore() throws Exception {
+        // A savepoint of an earlier version names the first format's snapshot: the current serializer migrates it.
+        TypeSerializerSnapshot<ParcelState> old = stored(new ParcelStateSerializer.Snapshot());
+        assertThat(S.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration()).isTrue();
+        // The migration reads each value with the old snapshot's serializer...
+        byte[] bytes = java.util.HexFormat.of().parseHex(VERSION1);
+        ParcelState p = old.restoreSerializer().deserialize(new DataInputDeserializer(bytes));
+        assertThat(p.seen).containsExactly(0x123456789ABCL, 0xFEDCBA98L, 42L);
+        assertThat(p.seenOverflow).isFalse();
+        assertThat(p.stayKey).isEqualTo("330482/STATION");
+        assertThat(p.stayFacility).isEqualTo("ST-330482-01");
+        assertThat(p.stayOpen).isEqualTo(1_794_000_000_000L - 3_600_000L);
+        assertThat(p.timer).isEqualTo(1_794_000_000_000L + 86_400_000L);
+        assertThat(p.pending).extracting(ScanEvent::eventId).containsExactly("e9");
+        // ...and writes it in the current format, which keeps all of it.
+        assertThat(roundTrip(p)).usingRecursiveComparison().isEqualTo(p);
+        // The old serializer writes the same bytes again (it is the first format, not an approximation of it).
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        old.restoreSerializer().serialize(p, out);
+        assertThat(out.getCopyOfBuffer()).isEqualTo(bytes);
     }
 }
