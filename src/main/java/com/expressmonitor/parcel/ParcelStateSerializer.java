@@ -29,7 +29,7 @@ import java.util.ArrayList;
  * here, 6 bytes each, after their count and whether further ones are kept apart; and the (usually empty) scans still
  * waiting for the watermark.
  */
-public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelState> {
+public class ParcelStateSerializer extends TypeSerializerSingleton<ParcelState> {
     private static final long serialVersionUID = 1L;
     public static final ParcelStateSerializer INSTANCE = new ParcelStateSerializer();
 
@@ -84,9 +84,14 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
         return -1;
     }
 
+    /** Whether this serializer reads and writes the first format ({@link Version1}). */
+    boolean version1() {
+        return false;
+    }
+
     @Override
     public void serialize(ParcelState s, DataOutputView view) throws IOException {
-        write(s, view, false);
+        write(s, view, version1());
     }
 
     /** Writes the state, with the count of counted ids as the first format had it ({@code version1}) or as now. */
@@ -153,7 +158,7 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
 
     @Override
     public ParcelState deserialize(DataInputView in) throws IOException {
-        return read(in, false);
+        return read(in, version1());
     }
 
     /** Reads a state written in the first format ({@code version1}) or as now. */
@@ -247,53 +252,13 @@ public final class ParcelStateSerializer extends TypeSerializerSingleton<ParcelS
     }
 
     /** The first format: the count of counted event ids without the flag of ids kept apart (there were none). */
-    public static final class Version1 extends TypeSerializerSingleton<ParcelState> {
+    public static final class Version1 extends ParcelStateSerializer {
         private static final long serialVersionUID = 1L;
         public static final Version1 INSTANCE = new Version1();
 
         @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public ParcelState createInstance() {
-            return new ParcelState();
-        }
-
-        @Override
-        public ParcelState copy(ParcelState from) {
-            return ParcelStateSerializer.INSTANCE.copy(from);
-        }
-
-        @Override
-        public ParcelState copy(ParcelState from, ParcelState reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
-        public void serialize(ParcelState s, DataOutputView view) throws IOException {
-            write(s, view, true);
-        }
-
-        @Override
-        public ParcelState deserialize(DataInputView in) throws IOException {
-            return read(in, true);
-        }
-
-        @Override
-        public ParcelState deserialize(ParcelState reuse, DataInputView in) throws IOException {
-            return read(in, true);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
+        boolean version1() {
+            return true;
         }
 
         @Override
