@@ -15,6 +15,7 @@ import com.expressmonitor.testing.FailingCheckpointStorage;
 import com.expressmonitor.testing.KafkaTestBroker;
 import com.expressmonitor.testing.PipelineRun;
 import com.expressmonitor.testing.TestCluster;
+import com.expressmonitor.testing.Topics;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -28,13 +29,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -61,10 +58,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Nothing lost and nothing twice under every fault a test can inject, against a real Kafka broker: each case runs
@@ -308,11 +303,11 @@ class FaultInjectionITCase {
             feeder.join(WAIT.toMillis());
             try {
                 await("all input of " + name + " read and checkpointed",
-                        () -> lag(config.kafka().groupId(), name + ".scans") == 0
+                        () -> !feeder.isAlive() && new Topics(kafka().bootstrapServers()).lag(config.kafka().groupId(), name + ".scans") == 0
                                 && client.getJobStatus(job).get() == JobStatus.RUNNING && TestCluster.allTasksRunning(client, job));
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; the job is " + client.getJobStatus(job).get()
-                        + ", lag " + lag(config.kafka().groupId(), name + ".scans") + ", its failures: " + failures(job)
+                        + ", lag " + new Topics(kafka().bootstrapServers()).lag(config.kafka().groupId(), name + ".scans") + ", its failures: " + failures(job)
                         .stream().map(f -> f.lines().filter(l -> l.startsWith("Caused by")).reduce((a, b) -> b)
                                 .orElse(f.lines().findFirst().orElse(""))).toList());
             }
@@ -453,25 +448,6 @@ class FaultInjectionITCase {
         assertThat(s.late()).isEqualTo(o.outputs().get("late").size());
     }
 
-    private static long lag(String group, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka().bootstrapServers()))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(topic, i));
-            }
-            Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
-                    .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()))).all().get()
-                    .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            long lag = 0;
-            for (TopicPartition tp : partitions) {
-                OffsetAndMetadata c = committed.get(tp);
-                lag += end.get(tp) - (c == null ? 0 : c.offset());
-            }
-            return end.values().stream().mapToLong(Long::longValue).sum() == input.size() ? lag : Long.MAX_VALUE;
-        }
-    }
 
     @FunctionalInterface
     private interface Check {

@@ -2,6 +2,8 @@ package com.expressmonitor.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.expressmonitor.testing.Topics;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

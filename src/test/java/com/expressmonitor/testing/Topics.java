@@ -1,4 +1,4 @@
-package com.expressmonitor.ops;
+package com.expressmonitor.testing;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -19,15 +19,15 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Reads a broker's topics as a {@code read_committed} consumer would, and the progress of a consumer group. */
-final class Topics {
+public final class Topics {
     private final String bootstrap;
 
-    Topics(String bootstrap) {
+    public Topics(String bootstrap) {
         this.bootstrap = bootstrap;
     }
 
     /** Every committed record of the topic, as text: the value, and for dead letters their {@code dlq.*} headers. */
-    List<String> readCommitted(String topic) {
+    public List<String> readCommitted(String topic) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
@@ -64,7 +64,7 @@ final class Topics {
     }
 
     /** Records of the topic not yet committed by the group (its lag), over all partitions. */
-    long lag(String group, String topic) throws Exception {
+    public long lag(String group, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
                     .partitions().stream().map(i -> new TopicPartition(topic, i.partition())).toList();
