@@ -52,10 +52,14 @@ import java.util.TreeMap;
  * small enough for the CPU cache, and <b>parcel by parcel</b>: the scans of one parcel that a watermark passes cost
  * one state read and one write together, however many there are.
  *
- * <p><b>Changes are summed before the district shuffle.</b> The changes to district figures are summed per (district
- * and facility type, window) in memory and sent on just before each watermark and each checkpoint barrier. The
- * window downstream sums them anyway, a change still reaches it before the watermark that closes its window, and
- * only a handful of records per watermark cross the network instead of one or two per scan.
+ * <p><b>Changes are summed before the district shuffle, and sent when their window is due.</b> The changes to
+ * district figures are summed per (district and facility type, window) in memory. A sum is sent just before the
+ * first watermark that reaches its window's end (the watermark that fires the window downstream), and every sum
+ * before a checkpoint barrier (so that none is in flight at a checkpoint, and the operator keeps no state for them).
+ * The window downstream sums them anyway, so its contents are the same; but most changes are for later windows (a
+ * stay becomes stuck 12 or 24 hours after it opens, and stops being stuck in the window it closes), and sending them
+ * at every watermark cost the window operator a state read, a write and a timer per (district, window) and
+ * watermark: most of its work. At most {@link #MAX_SUMS} sums are held; beyond that all are sent at once.
  *
  * <p>Any record the tracker sees has an event time after the last watermark it saw (the classifier sends later
  * records to the late output), so applying a parcel's passed scans at a watermark gives the same order, the same
@@ -66,6 +70,11 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     private static final long serialVersionUID = 1L;
     /** Most scans kept waiting in memory per subtask; beyond that they wait in state as with the plain function. */
     static final int MAX_WAITING = 200_000;
+    /**
+     * Most sums of changes held per subtask until their window is due: a few hundred keys times the windows of the
+     * next day or so in this network; a national network may hold more, and then sends them all earlier.
+     */
+    static final int MAX_SUMS = 50_000;
     /** Accumulator: the most scans that waited for the watermark at once in one subtask, over the run. */
     public static final String ACC_MOST_WAITING = "most-scans-waiting";
 
@@ -173,7 +182,7 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
         if (timeServiceManager != null) {
             timeServiceManager.advanceWatermark(mark); // abandonment and expiry timers
         }
-        sums.flush();
+        sums.sendDue(mark.getTimestamp());
         output.emitWatermark(mark);
     }
 
@@ -291,7 +300,7 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        sums.flush(); // the sums are not in state: they go out before the barrier
+        sums.sendAll(); // the sums are not in state: they go out before the barrier
     }
 
     /**
@@ -313,46 +322,54 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
 
     @Override
     public void finish() throws Exception {
-        sums.flush();
+        sums.sendAll();
         super.finish();
     }
 
-    /** Sums changes per (district and facility type, window end) until the next flush. */
+    /** Sums changes per (window end, district and facility type) until they are sent. */
     private final class DeltaSums implements Collector<DistrictDelta> {
-        private final HashMap<String, ArrayList<DistrictDelta>> byKey = new HashMap<>();
+        private final TreeMap<Long, HashMap<String, DistrictDelta>> byWindow = new TreeMap<>();
         private final StreamRecord<DistrictDelta> record = new StreamRecord<>(null);
+        /** The last window's sums, looked up again for most changes (a scan's own window). */
+        private long lastEnd = Long.MIN_VALUE;
+        private HashMap<String, DistrictDelta> last;
         private int size;
 
         @Override
         public void collect(DistrictDelta d) {
-            ArrayList<DistrictDelta> list = byKey.get(d.key);
-            if (list == null) {
-                list = new ArrayList<>(4);
-                byKey.put(d.key, list);
+            if (last == null || d.windowEnd != lastEnd) {
+                last = byWindow.computeIfAbsent(d.windowEnd, k -> new HashMap<>());
+                lastEnd = d.windowEnd;
             }
-            for (int i = 0; i < list.size(); i++) {
-                DistrictDelta sum = list.get(i);
-                if (sum.windowEnd == d.windowEnd) {
-                    sum.add(d);
-                    return;
-                }
+            DistrictDelta sum = last.putIfAbsent(d.key, d);
+            if (sum != null) {
+                sum.add(d);
+            } else if (++size > MAX_SUMS) {
+                sendAll();
             }
-            list.add(d);
-            size++;
         }
 
-        void flush() {
-            if (size == 0) {
-                return;
+        /** Sends the sums of the windows that {@code watermark} reaches (their end - 1 at or before it). */
+        void sendDue(long watermark) {
+            while (!byWindow.isEmpty() && byWindow.firstKey() - 1 <= watermark) {
+                send(byWindow.pollFirstEntry().getValue());
             }
-            for (ArrayList<DistrictDelta> list : byKey.values()) {
-                for (int i = 0; i < list.size(); i++) {
-                    DistrictDelta d = list.get(i);
-                    output.collect(record.replace(d, d.windowEnd - 1));
-                }
-                list.clear();
+            last = null;
+        }
+
+        void sendAll() {
+            for (HashMap<String, DistrictDelta> sums : byWindow.values()) {
+                send(sums);
             }
-            size = 0;
+            byWindow.clear();
+            last = null;
+        }
+
+        private void send(HashMap<String, DistrictDelta> sums) {
+            for (DistrictDelta d : sums.values()) {
+                output.collect(record.replace(d, d.windowEnd - 1));
+            }
+            size -= sums.size();
         }
 
         @Override

@@ -62,6 +62,7 @@ class BoundedStateTest {
         // Abandoned after 3 days in the station (the backlog falls back), and no scan for 3 days: dropped.
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+        h.prepareSnapshotPreBarrier(1L); // sends the sums of the window the watermark is inside
         long abandoned = h.extractOutputValues().stream().filter(d -> d.backlog < 0).mapToLong(d -> -d.backlog).sum();
         assertThat(abandoned).isEqualTo(10_000);
         h.close();

@@ -79,6 +79,7 @@ class HotParcelTest {
             }
         }
         h.processWatermark(exception(SCANS).eventTime());
+        h.prepareSnapshotPreBarrier(2L); // sends the sums of windows the watermark has not reached yet
         out.addAll(h.extractOutputValues());
 
         assertThat(out.stream().mapToInt(d -> d.exceptions).sum()).isEqualTo(SCANS);

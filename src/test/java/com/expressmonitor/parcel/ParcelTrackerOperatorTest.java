@@ -143,13 +143,52 @@ class ParcelTrackerOperatorTest {
     }
 
     @Test
-    void sendsOneSumPerDistrictAndWindowPerWatermark() throws Exception {
+    void sendsOneSumPerDistrictAndWindowWhenTheWatermarkReachesItsEnd() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h = withArrivals(20);
         assertThat(h.extractOutputValues()).isEmpty();
         h.processWatermark(at("2026-11-11T08:02"));
+        assertThat(h.extractOutputValues()).isEmpty(); // applied, but neither window is due yet
+        h.processWatermark(at("2026-11-11T08:05") - 1);
+        assertThat(h.extractOutputValues()).extracting(DistrictDelta::toString).containsExactly(
+                "330482/SORTING_CENTER@" + at("2026-11-11T08:05") + "{arr=20,dep=0,del=0,exc=0,backlog+20,stuck+0}");
+        h.getOutput().clear();
+        h.processWatermark(at("2026-11-11T20:04"));
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.processWatermark(at("2026-11-11T20:05") - 1);
+        assertThat(h.extractOutputValues()).extracting(DistrictDelta::toString).containsExactly(
+                "330482/SORTING_CENTER@" + at("2026-11-11T20:05") + "{arr=0,dep=0,del=0,exc=0,backlog+0,stuck+20}");
+        h.close();
+    }
+
+    @Test
+    void sendsEverySumBeforeACheckpointBarrier() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h = withArrivals(20);
+        h.processWatermark(at("2026-11-11T08:02"));
+        h.prepareSnapshotPreBarrier(1L);
         assertThat(h.extractOutputValues()).extracting(DistrictDelta::toString).containsExactlyInAnyOrder(
                 "330482/SORTING_CENTER@" + at("2026-11-11T08:05") + "{arr=20,dep=0,del=0,exc=0,backlog+20,stuck+0}",
                 "330482/SORTING_CENTER@" + at("2026-11-11T20:05") + "{arr=0,dep=0,del=0,exc=0,backlog+0,stuck+20}");
+        h.close();
+    }
+
+    /** Held sums are bounded: beyond {@link ParcelTrackerOperator#MAX_SUMS} all are sent at once, early but summed. */
+    @Test
+    void sendsAllSumsEarlyWhenTooManyAreHeld() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ScanEvent, DistrictDelta> h =
+                harness(new ParcelTrackerOperator(new ParcelTracker(CONFIG)));
+        h.open();
+        int districts = ParcelTrackerOperator.MAX_SUMS + 1;
+        for (int i = 0; i < districts; i++) {
+            h.processElement(scan("x", "P" + i, EXCEPTION, "ST1", STATION, String.valueOf(100_000 + i),
+                    "2026-11-11T08:01"), 0L);
+        }
+        h.processWatermark(at("2026-11-11T08:02"));
+        List<DistrictDelta> out = h.extractOutputValues();
+        assertThat(out).hasSize(districts);
+        assertThat(out).allSatisfy(d -> assertThat(d.exceptions).isEqualTo(1));
+        h.getOutput().clear();
+        h.prepareSnapshotPreBarrier(1L);
+        assertThat(h.extractOutputValues()).isEmpty();
         h.close();
     }
 
@@ -193,6 +232,7 @@ class ParcelTrackerOperatorTest {
                     subtask));
             h.open();
             h.processWatermark(at("2026-11-11T09:00"));
+            h.prepareSnapshotPreBarrier(2L); // sends the sums of later windows too
             List<DistrictDelta> part = h.extractOutputValues();
             applied[subtask] = part.stream().mapToInt(d -> d.arrivals).sum();
             out.addAll(part);
