@@ -173,7 +173,7 @@ public final class MonitorBenchmark {
             savepointer = new Savepointer(client, checkpoints.resolve("savepoints"), savepointEvery);
             savepointer.start();
         }
-        client.getJobExecutionResult().get();
+        var result = client.getJobExecutionResult().get();
         long wall1 = System.nanoTime();
         if (Boolean.parseBoolean(a.getOrDefault("threads", "false"))) {
             printThreadCpu();
@@ -197,6 +197,11 @@ public final class MonitorBenchmark {
         }
         throughput(r, records, seconds, (wall1 - wall0) / 1e9, cpuSeconds);
         r.put("outputs", LatencySink.COUNT.get());
+        if (job.equals("pipeline")) {
+            // The most scans that waited in memory for the watermark at once in one tracker subtask.
+            r.put("mostScansWaiting", result.getAccumulatorResult(
+                    com.expressmonitor.parcel.ParcelTrackerOperator.ACC_MOST_WAITING));
+        }
         latency(r, "", 0, Long.MAX_VALUE);
         // Steady state: the windows of the simulated day itself (local time), without those whose end passed in the
         // first seconds (JIT warm-up, and the quiet night hours passing in a burst). Left out after the day: the
