@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
@@ -328,20 +329,25 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
 
     /** Sums changes per (window end, district and facility type) until they are sent. */
     private final class DeltaSums implements Collector<DistrictDelta> {
-        private final TreeMap<Long, HashMap<String, DistrictDelta>> byWindow = new TreeMap<>();
+        /**
+         * The sums by window end. A hash map, not a sorted one: a scan's changes alternate between its own window and
+         * a later one (where its stay becomes stuck), and a hash lookup is the cheaper; {@link #ends} keeps the order.
+         */
+        private final HashMap<Long, HashMap<String, DistrictDelta>> byWindow = new HashMap<>();
+        /** The window ends of {@link #byWindow}, earliest first. */
+        private final PriorityQueue<Long> ends = new PriorityQueue<>();
         private final StreamRecord<DistrictDelta> record = new StreamRecord<>(null);
-        /** The last window's sums, looked up again for most changes (a scan's own window). */
-        private long lastEnd = Long.MIN_VALUE;
-        private HashMap<String, DistrictDelta> last;
         private int size;
 
         @Override
         public void collect(DistrictDelta d) {
-            if (last == null || d.windowEnd != lastEnd) {
-                last = byWindow.computeIfAbsent(d.windowEnd, k -> new HashMap<>());
-                lastEnd = d.windowEnd;
+            HashMap<String, DistrictDelta> sums = byWindow.get(d.windowEnd);
+            if (sums == null) {
+                sums = new HashMap<>();
+                byWindow.put(d.windowEnd, sums);
+                ends.add(d.windowEnd);
             }
-            DistrictDelta sum = last.putIfAbsent(d.key, d);
+            DistrictDelta sum = sums.putIfAbsent(d.key, d);
             if (sum != null) {
                 sum.add(d);
             } else if (++size > MAX_SUMS) {
@@ -351,10 +357,9 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
 
         /** Sends the sums of the windows that {@code watermark} reaches (their end - 1 at or before it). */
         void sendDue(long watermark) {
-            while (!byWindow.isEmpty() && byWindow.firstKey() - 1 <= watermark) {
-                send(byWindow.pollFirstEntry().getValue());
+            while (!ends.isEmpty() && ends.peek() - 1 <= watermark) {
+                send(byWindow.remove(ends.poll()));
             }
-            last = null;
         }
 
         void sendAll() {
@@ -362,7 +367,7 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
                 send(sums);
             }
             byWindow.clear();
-            last = null;
+            ends.clear();
         }
 
         private void send(HashMap<String, DistrictDelta> sums) {
