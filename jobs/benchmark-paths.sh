@@ -35,22 +35,37 @@ gen() { java -cp "$JAR" com.expressmonitor.tools.GenerateToFile --config config/
 [ -f "$DAY1" ] || gen --out "$DAY1"
 [ -d "$DAY4" ] || gen --splits 4 --out "$DAY4"
 
-# A run of the runnable jar: events/s over the job's own run time (its "finished in" line), CPU of the whole process.
+# A run of the runnable jar: events/s over the job's own run time (its "finished in" line), CPU of the whole process,
+# and the part of it the JIT compiler's threads took (a fixed cost of a fresh JVM, most of it in the first 20 s: a
+# large share of a run this short, little of a long catch-up or of a job on a running cluster).
 jar_run() {
   local label="$1"; shift
-  local err=$BENCH/run.err out=$BENCH/run.out tm=$BENCH/run.time
+  local err=$BENCH/run.err out=$BENCH/run.out
+  local tm=$BENCH/run.time tck jit=0 now pid
+  tck=$(getconf CLK_TCK)
   TIMEFORMAT='%R %U %S'
   { time java -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
-      --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "$@" > "$out" 2> "$err"; } 2> "$tm" || {
-    cat "$err" >&2; return 0; }
+      --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "$@" > "$out" 2> "$err"; } 2> "$tm" &
+  local timed=$!
+  sleep 0.5
+  pid=$(pgrep -P "$timed" java || true)
+  # The compiler threads' CPU (utime + stime, in clock ticks), sampled until the process ends.
+  while [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; do
+    now=$(cat /proc/"$pid"/task/*/stat 2>/dev/null | awk '/\((C1|C2) CompilerThre\)/ {
+        for (i = 1; i <= NF; i++) if ($i ~ /\)$/) break; s += $(i + 12) + $(i + 13) } END { print s + 0 }' || true)
+    [ "${now:-0}" -gt "$jit" ] && jit=$now
+    sleep 0.2
+  done
+  wait "$timed" || { cat "$err" >&2; return 0; }
   local input seconds cpu
   input=$(grep -oE 'input [0-9,]+' "$out" | tr -d 'input ,')
   seconds=$(grep -oE 'finished in [0-9.]+ s' "$err" | grep -oE '[0-9.]+')
   cpu=$(awk '{printf "%.1f", $2 + $3}' "$tm")
   local line
-  line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v w="$(cut -d' ' -f1 "$tm")" 'BEGIN {
-    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d}",
-      l, n, s, w, n / s, c, n / c }')
+  line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v j="$jit" -v t="$tck" -v w="$(cut -d' ' -f1 "$tm")" 'BEGIN {
+    j /= t
+    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d,\"jitCpuSeconds\":%.1f,\"eventsPerCpuSecondWithoutJit\":%d}",
+      l, n, s, w, n / s, c, n / c, j, n / (c - j) }')
   echo "RESULT $line"
   echo "$line" >> "$RESULTS"
 }

@@ -50,6 +50,12 @@ final class Summary {
         }
         for (Map.Entry<String, List<JsonNode>> e : byLabel.entrySet()) {
             for (JsonNode run : e.getValue()) {
+                if (run.has("jitCpuSeconds")) {
+                    // The JIT compiler's share: a fixed cost of a fresh JVM, large in a run of half a minute.
+                    System.out.printf(Locale.ROOT, "%s: %.1f CPU-s, of which the JIT compiler %.1f; %d events per"
+                            + " CPU-second without it%n", e.getKey(), run.path("cpuSeconds").asDouble(),
+                            run.path("jitCpuSeconds").asDouble(), run.path("eventsPerCpuSecondWithoutJit").asLong());
+                }
                 if (run.has("savepointBytesPerParcelSeries")) {
                     System.out.printf(Locale.ROOT, "%s: canonical savepoints every few seconds, parcels alive %s;%n"
                             + "  parcel tracker keyed state (parcels and their timers, 8 bytes of framing per entry)"
