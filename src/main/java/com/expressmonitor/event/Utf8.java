@@ -1,5 +1,8 @@
 package com.expressmonitor.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -7,11 +10,20 @@ import java.util.Base64;
 public final class Utf8 {
     private Utf8() {}
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     /** True when {@code b[off, off+len)} is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
     public static boolean isValid(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end) {
+            // Scan records are mostly ASCII: eight bytes at a time while none has its high bit set.
+            while (i + 8 <= end && ((long) LONGS.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
+                i += 8;
+            }
+            if (i >= end) {
+                break;
+            }
             int c = b[i] & 0xFF;
             if (c < 0x80) {
                 i++;

@@ -26,6 +26,9 @@ public final class KafkaScanDeserializer implements KafkaRecordDeserializationSc
     private final ScanParser parser;
     /** {@code kafka:TOPIC/PARTITION/} per topic and partition, built once rather than per record. */
     private transient Map<String, String[]> prefixes;
+    private transient String lastTopic;
+    private transient int lastPartition;
+    private transient String lastPrefix;
 
     public KafkaScanDeserializer(ScanParser parser) {
         this.parser = parser;
@@ -76,6 +79,17 @@ public final class KafkaScanDeserializer implements KafkaRecordDeserializationSc
     }
 
     String prefix(String topic, int partition) {
+        // Records come in runs from one partition (a fetch is per partition), and the topic is the same instance.
+        if (topic == lastTopic && partition == lastPartition) {
+            return lastPrefix;
+        }
+        lastPrefix = lookUpPrefix(topic, partition);
+        lastTopic = topic;
+        lastPartition = partition;
+        return lastPrefix;
+    }
+
+    private String lookUpPrefix(String topic, int partition) {
         if (prefixes == null) {
             prefixes = new HashMap<>();
         }
