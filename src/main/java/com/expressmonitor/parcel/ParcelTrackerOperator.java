@@ -58,9 +58,9 @@ import java.util.TreeMap;
  * first watermark that reaches its window's end (the watermark that fires the window downstream), and every sum
  * before a checkpoint barrier (so that none is in flight at a checkpoint, and the operator keeps no state for them).
  * The window downstream sums them anyway, so its contents are the same; but most changes are for later windows (a
- * stay becomes stuck 12 or 24 hours after it opens, and stops being stuck in the window it closes), and sending them
- * at every watermark cost the window operator a state read, a write and a timer per (district, window) and
- * watermark: most of its work. At most {@link #MAX_SUMS} sums are held; beyond that all are sent at once.
+ * stay becomes stuck its SLA after it opens, hours later, and a stay that closes takes back that later stuck mark),
+ * and sending them at every watermark cost the window operator a state read, a write and a timer per (district,
+ * window) and watermark: most of its work. At most {@link #MAX_SUMS} sums are held; beyond that all are sent at once.
  *
  * <p>Any record the tracker sees has an event time after the last watermark it saw (the classifier sends later
  * records to the late output), so applying a parcel's passed scans at a watermark gives the same order, the same
