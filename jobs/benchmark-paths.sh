@@ -37,7 +37,7 @@ gen() { java -cp "$JAR" com.expressmonitor.tools.GenerateToFile --config config/
 
 # A run of the runnable jar: events/s over the job's own run time (its "finished in" line), CPU of the whole process,
 # and the part of it the JIT compiler's threads took (a fixed cost of a fresh JVM, most of it in the first 20 s: a
-# large share of a run this short, little of a long catch-up or of a job on a running cluster).
+# large share of a run this short, little of a long catch-up).
 jar_run() {
   local label="$1"; shift
   local err=$BENCH/run.err out=$BENCH/run.out
