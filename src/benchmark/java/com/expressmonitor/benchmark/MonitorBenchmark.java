@@ -12,6 +12,7 @@ import com.expressmonitor.io.ReplayFileSource;
 import com.expressmonitor.job.MonitorPipeline;
 import com.expressmonitor.io.Outputs;
 import com.expressmonitor.job.ScanInput;
+import com.expressmonitor.parcel.ParcelTrackerOperator;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -199,8 +200,7 @@ public final class MonitorBenchmark {
         r.put("outputs", LatencySink.COUNT.get());
         if (job.equals("pipeline")) {
             // The most scans that waited in memory for the watermark at once in one tracker subtask.
-            r.put("mostScansWaiting", result.getAccumulatorResult(
-                    com.expressmonitor.parcel.ParcelTrackerOperator.ACC_MOST_WAITING));
+            r.put("mostScansWaiting", result.getAccumulatorResult(ParcelTrackerOperator.ACC_MOST_WAITING));
         }
         latency(r, "", 0, Long.MAX_VALUE);
         // Steady state: the windows of the simulated day itself (local time), without those whose end passed in the

@@ -61,6 +61,9 @@ import java.util.TreeMap;
  * stay becomes stuck its SLA after it opens, hours later, and a stay that closes takes back that later stuck mark),
  * and sending them at every watermark cost the window operator a state read, a write and a timer per (district,
  * window) and watermark: most of its work. At most {@link #MAX_SUMS} sums are held; beyond that all are sent at once.
+ * Holding them is safe because the window fires only once every tracker subtask's watermark has passed its end, and
+ * every tracker subtask reads from every classifier subtask (the keyBy): they go idle together, so an idle tracker
+ * subtask holding a sum never lets the window fire without it.
  *
  * <p>Any record the tracker sees has an event time after the last watermark it saw (the classifier sends later
  * records to the late output), so applying a parcel's passed scans at a watermark gives the same order, the same

@@ -21,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,11 @@ class ParcelTrackerOperatorTest {
         h.processWatermark(at("2026-11-11T08:05") - 1);
         assertThat(h.extractOutputValues()).extracting(DistrictDelta::toString).containsExactly(
                 "330482/SORTING_CENTER@" + at("2026-11-11T08:05") + "{arr=20,dep=0,del=0,exc=0,backlog+20,stuck+0}");
+        // The sum goes out before the watermark that fires its window downstream, never after it.
+        assertThat(h.getOutput()).extracting(Object::toString).containsExactly(
+                "Watermark @ " + at("2026-11-11T08:02"),
+                new StreamRecord<>(h.extractOutputValues().get(0), at("2026-11-11T08:05") - 1).toString(),
+                "Watermark @ " + (at("2026-11-11T08:05") - 1));
         h.getOutput().clear();
         h.processWatermark(at("2026-11-11T20:04"));
         assertThat(h.extractOutputValues()).isEmpty();
