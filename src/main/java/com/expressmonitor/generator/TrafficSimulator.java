@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -43,18 +42,11 @@ public final class TrafficSimulator implements Iterator<byte[]> {
     private final long firstWaybill;
 
     /** Scans waiting to be reported, by report time. */
-    private final PriorityQueue<Pending> queue = new PriorityQueue<>();
+    private final ReportQueue queue = new ReportQueue();
     private long nextParcel;
     private long nextCollection;
     private long sequence;
 
-    private record Pending(long reportAt, long seq, byte[] record) implements Comparable<Pending> {
-        @Override
-        public int compareTo(Pending o) {
-            int c = Long.compare(reportAt, o.reportAt);
-            return c != 0 ? c : Long.compare(seq, o.seq);
-        }
-    }
 
     public TrafficSimulator(NetworkModel network, LocalDate day, ZoneOffset offset, long parcels, long seed,
             int split, int splits) {
@@ -123,7 +115,7 @@ public final class TrafficSimulator implements Iterator<byte[]> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        return queue.peek().reportAt;
+        return queue.peekTime();
     }
 
     @Override
@@ -131,12 +123,12 @@ public final class TrafficSimulator implements Iterator<byte[]> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        return queue.poll().record;
+        return queue.poll();
     }
 
     /** Routes new parcels until every scan due before the next collection is queued. */
     private void fill() {
-        while (nextParcel < parcels && (queue.isEmpty() || queue.peek().reportAt >= nextCollection)) {
+        while (nextParcel < parcels && (queue.isEmpty() || queue.peekTime() >= nextCollection)) {
             route(nextParcel, nextCollection);
             nextParcel += splits;
             nextCollection = nextParcel < parcels ? collectionTime(nextParcel) : Long.MAX_VALUE;
@@ -216,7 +208,7 @@ public final class TrafficSimulator implements Iterator<byte[]> {
     }
 
     private void enqueue(long reportAt, byte[] record) {
-        queue.add(new Pending(reportAt, sequence++, record));
+        queue.add(reportAt, sequence++, record);
     }
 
     private ScanEvent scan(String waybill, int step, ScanType type, String facility, FacilityType facilityType,
