@@ -48,6 +48,7 @@ echo "results: $RESULTS"
 # State backends as a competent operator would set them up for this job (see the README, Performance).
 ROCKSDB=(--backend rocksdb --flink.taskmanager.memory.managed.size 1g
          --flink.state.backend.rocksdb.use-bloom-filter true
+         --flink.state.backend.rocksdb.thread.num 16
          --flink.state.backend.rocksdb.timer-service.factory ROCKSDB
          --flink.execution.checkpointing.incremental true)
 HASHMAP=(--backend hashmap)
