@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +27,15 @@ import java.util.TreeMap;
  * were sent), and for each metrics and alert record of that window, the moment the job wrote it (its Kafka
  * timestamp, set when the job's producer sent it into its transaction; consumers see it when the checkpoint commits).
  *
+ * <p>Windows that the input passes in its first {@code warmup-seconds} (the job starting) and in its last
+ * {@code cooldown-seconds} are reported apart. At the end, a generated day sent at a fixed rate of events, not of
+ * time, runs out: its sparse tail (the last deliveries, hours of event time with few scans) passes in a moment, and
+ * dozens of windows close at once, which a network whose scans follow the clock never does.
+ *
  * <pre>
  *   KafkaLatency --bootstrap HOST:PORT --input TOPIC --outputs TOPIC,TOPIC [--out-of-orderness-ms 120000]
- *                [--window-ms 300000] [--offset-seconds 28800] [--warmup-seconds 10] [--label NAME] [--results FILE]
+ *                [--window-ms 300000] [--offset-seconds 28800] [--warmup-seconds 10] [--cooldown-seconds 1]
+ *                [--label NAME] [--results FILE] [--timeline FILE]
  * </pre>
  */
 public final class KafkaLatency {
@@ -51,8 +58,10 @@ public final class KafkaLatency {
         Map<Integer, TreeMap<Long, Long>> passedByPartition = new HashMap<>();
         Map<Integer, long[]> state = new HashMap<>(); // per partition: greatest event time, next window end
         long firstSent = Long.MAX_VALUE;
+        long lastSent = Long.MIN_VALUE;
         for (ConsumerRecord<byte[], byte[]> r : read(bootstrap, a.get("input"))) {
             firstSent = Math.min(firstSent, r.timestamp());
+            lastSent = Math.max(lastSent, r.timestamp());
             Long t = eventTime(r.value());
             if (t == null) {
                 continue;
@@ -89,8 +98,11 @@ public final class KafkaLatency {
             }
         }
         long from = firstSent + Long.parseLong(a.getOrDefault("warmup-seconds", "10")) * 1000;
+        long until = lastSent - Long.parseLong(a.getOrDefault("cooldown-seconds", "1")) * 1000;
         List<Long> latencies = new ArrayList<>();
+        List<Long> atEnd = new ArrayList<>();
         long unmatched = 0;
+        TreeMap<Long, Long> worstByWindow = new TreeMap<>();
         for (String topic : a.get("outputs").split(",")) {
             for (ConsumerRecord<byte[], byte[]> r : read(bootstrap, topic)) {
                 JsonNode n = JSON.readTree(r.value());
@@ -98,10 +110,28 @@ public final class KafkaLatency {
                 Long at = passed.get(end);
                 if (at == null) {
                     unmatched++;
+                } else if (at > until) {
+                    atEnd.add(r.timestamp() - at);
                 } else if (at >= from) {
                     latencies.add(r.timestamp() - at);
                 }
+                if (at != null) {
+                    worstByWindow.merge(end, r.timestamp() - at, Math::max);
+                }
             }
+        }
+        if (a.containsKey("timeline")) {
+            // One line per window: when the input's watermark passed its end (ms since the first scan was sent, and
+            // the time, to compare with the checkpoints'), and the latency of its slowest output: whether slow
+            // windows come together (a pause) or spread out.
+            StringBuilder t = new StringBuilder("passedAfterMs\tpassedAt\twindowEnd\tworstLatencyMs\n");
+            for (Map.Entry<Long, Long> w : worstByWindow.entrySet()) {
+                long at = passed.get(w.getKey());
+                t.append(at - firstSent).append('\t').append(Instant.ofEpochMilli(at)).append('\t')
+                        .append(Instant.ofEpochMilli(w.getKey()))
+                        .append('\t').append(w.getValue()).append('\n');
+            }
+            java.nio.file.Files.writeString(java.nio.file.Path.of(a.get("timeline")), t, StandardCharsets.UTF_8);
         }
         latencies.sort(null);
         Map<String, Object> result = new java.util.LinkedHashMap<>();
@@ -112,6 +142,10 @@ public final class KafkaLatency {
             result.put("latencyP50ms", latencies.get(latencies.size() / 2));
             result.put("latencyP99ms", latencies.get(Math.min(latencies.size() - 1, (int) (latencies.size() * 0.99))));
             result.put("latencyMaxMs", latencies.get(latencies.size() - 1));
+        }
+        result.put("latencySamplesAtEnd", atEnd.size());
+        if (!atEnd.isEmpty()) {
+            result.put("latencyMaxMsAtEnd", atEnd.stream().mapToLong(Long::longValue).max().getAsLong());
         }
         String json = JSON.writeValueAsString(result);
         System.out.println("RESULT " + json);
