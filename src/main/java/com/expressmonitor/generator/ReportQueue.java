@@ -6,8 +6,8 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
- * The simulator's records waiting to be reported, taken out in the order of (report time, sequence): the order of
- * one priority queue over all of them, at a fraction of its cost.
+ * The simulator's records waiting to be reported, taken out by report time, records of the same time in the order
+ * they were added: the order of one priority queue over all of them, at a fraction of its cost.
  *
  * <p>Why not one priority queue: the simulator queues every scan of a parcel when the parcel is collected, so it
  * holds most of a day's records at once (millions); each removal then walks some twenty levels of a heap spread over
@@ -30,10 +30,11 @@ final class ReportQueue {
     /** Records of later minutes, by minute, in the order they came. */
     private final TreeMap<Long, ArrayList<Pending>> far = new TreeMap<>();
     private long nearMinute = Long.MIN_VALUE;
+    /** Added so far: orders records of the same report time. */
+    private long added;
 
-    /** Queues a record; {@code seq} orders records of the same report time (increasing, as they are added). */
-    void add(long reportAt, long seq, byte[] record) {
-        Pending p = new Pending(reportAt, seq, record);
+    void add(long reportAt, byte[] record) {
+        Pending p = new Pending(reportAt, added++, record);
         long minute = Math.floorDiv(reportAt, BUCKET);
         if (minute <= nearMinute) {
             near.add(p);

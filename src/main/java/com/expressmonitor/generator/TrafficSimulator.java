@@ -45,8 +45,6 @@ public final class TrafficSimulator implements Iterator<byte[]> {
     private final ReportQueue queue = new ReportQueue();
     private long nextParcel;
     private long nextCollection;
-    private long sequence;
-
 
     public TrafficSimulator(NetworkModel network, LocalDate day, ZoneOffset offset, long parcels, long seed,
             int split, int splits) {
@@ -208,7 +206,7 @@ public final class TrafficSimulator implements Iterator<byte[]> {
     }
 
     private void enqueue(long reportAt, byte[] record) {
-        queue.add(reportAt, sequence++, record);
+        queue.add(reportAt, record);
     }
 
     private ScanEvent scan(String waybill, int step, ScanType type, String facility, FacilityType facilityType,

@@ -10,7 +10,7 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 class ReportQueueTest {
-    /** The order one priority queue over (report time, sequence) gives, which the simulator's output follows. */
+    /** The order one priority queue over (report time, order added) gives, which the simulator's output follows. */
     private record Ref(long reportAt, long seq) implements Comparable<Ref> {
         @Override
         public int compareTo(Ref o) {
@@ -20,7 +20,7 @@ class ReportQueueTest {
     }
 
     @Test
-    void takesRecordsOutInReportTimeThenSequenceOrderAsOnePriorityQueueWould() {
+    void takesRecordsOutByReportTimeThenInTheOrderAddedAsOnePriorityQueueWould() {
         SplittableRandom random = new SplittableRandom(7);
         ReportQueue queue = new ReportQueue();
         PriorityQueue<Ref> reference = new PriorityQueue<>();
@@ -30,10 +30,10 @@ class ReportQueueTest {
         long now = 1_000_000L;
         for (int round = 0; round < 20_000; round++) {
             // Adds around the present: some before the minute being taken out (they must come out first), some
-            // within it, most later; equal report times on purpose, ordered by sequence.
+            // within it, most later; equal report times on purpose, which come out in the order added.
             for (int i = random.nextInt(4); i > 0; i--) {
                 long at = now + random.nextLong(-90_000L, 3 * 3_600_000L) / 1000 * 1000;
-                queue.add(at, seq, Long.toString(seq).getBytes());
+                queue.add(at, Long.toString(seq).getBytes());
                 reference.add(new Ref(at, seq));
                 seq++;
             }
