@@ -45,6 +45,8 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
      * and written, and one lookup, instead of a value that grows with every scan and is rewritten whole each time.
      */
     static final int INLINE_SEEN = 16;
+    /** The name of the parcels' value state (the tracker's operator iterates its keys at the end of the input). */
+    static final String STATE_NAME = "parcel";
 
     private final long windowSize;
     private final int zoneOffsetSeconds;
@@ -76,7 +78,7 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("parcel", ParcelStateSerializer.INSTANCE));
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, ParcelStateSerializer.INSTANCE));
         seenOverflow = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("seen-overflow", LongSerializer.INSTANCE, BooleanSerializer.INSTANCE));
         countedAcc = new LongCounter();
@@ -179,6 +181,24 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         s.timer = NONE;
         advance(s, time, out);
         settle(s, timers);
+    }
+
+    /**
+     * The current parcel at the end of the input (the final watermark): everything still due (its abandonment, its
+     * expiry, any scan held in its state) is applied, then its state is dropped. Its timer is left: the caller does
+     * not fire timers after this, and a timer whose parcel has no state does nothing when it fires.
+     */
+    void finishAtEnd(Collector<DistrictDelta> out) throws Exception {
+        ParcelState s = state.value();
+        if (s == null) {
+            return;
+        }
+        advance(s, Long.MAX_VALUE, out);
+        if (s.seenOverflow) {
+            seenOverflow.clear();
+        }
+        state.clear();
+        parcelsMetric.dec();
     }
 
     private void settle(ParcelState s, TimerService timers) throws IOException {
