@@ -26,6 +26,7 @@ sqlbench() {
 # The state backend as config/express-monitor.yaml sets it, for the SQL baseline too.
 ROCKSDB=(--backend rocksdb --flink.taskmanager.memory.managed.size 1g --flink.state.backend.rocksdb.use-bloom-filter true
          --flink.state.backend.rocksdb.thread.num 16
+         --flink.state.backend.rocksdb.compression.per.level "NO_COMPRESSION;SNAPPY_COMPRESSION"
          --flink.state.backend.rocksdb.timer-service.factory ROCKSDB --flink.execution.checkpointing.incremental true)
 
 # The day as one file and as four files (each a quarter of the parcels, in time order).

@@ -49,6 +49,7 @@ echo "results: $RESULTS"
 ROCKSDB=(--backend rocksdb --flink.taskmanager.memory.managed.size 1g
          --flink.state.backend.rocksdb.use-bloom-filter true
          --flink.state.backend.rocksdb.thread.num 16
+         --flink.state.backend.rocksdb.compression.per.level "NO_COMPRESSION;SNAPPY_COMPRESSION"
          --flink.state.backend.rocksdb.timer-service.factory ROCKSDB
          --flink.execution.checkpointing.incremental true)
 HASHMAP=(--backend hashmap)

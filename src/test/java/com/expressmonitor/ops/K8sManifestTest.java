@@ -227,6 +227,7 @@ class K8sManifestTest {
         assertThat(conf("execution.checkpointing.incremental")).isEqualTo("true");
         assertThat(conf("state.backend.rocksdb.timer-service.factory")).isEqualTo("ROCKSDB");
         assertThat(conf("state.backend.rocksdb.thread.num")).isEqualTo("16");
+        assertThat(conf("state.backend.rocksdb.compression.per.level")).isEqualTo("NO_COMPRESSION;SNAPPY_COMPRESSION");
         assertThat(conf("execution.checkpointing.interval")).isEqualTo("10s");
         assertThat(conf("execution.checkpointing.mode")).isEqualTo("EXACTLY_ONCE");
         assertThat(conf("execution.checkpointing.dir")).isEqualTo("s3://express-monitor/checkpoints");
