@@ -38,7 +38,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Runs {@link ParcelTracker} with two savings on the per-scan path, and the same results.
+ * Runs {@link ParcelTracker} with the savings below, and the same results as the plain function at its timers.
  *
  * <p><b>Scans wait in memory, not in state.</b> A scan may be applied only once the watermark has passed its time.
  * The plain function keeps it in the parcel's state with a timer at its time, which costs two state reads and
@@ -66,6 +66,9 @@ import java.util.stream.Stream;
  * Holding them is safe because the window fires only once every tracker subtask's watermark has passed its end, and
  * every tracker subtask reads from every classifier subtask (the keyBy): they go idle together, so an idle tracker
  * subtask holding a sum never lets the window fire without it.
+ *
+ * <p><b>At the end of the input on RocksDB the parcels are finished in key order</b>, not each at its timer
+ * ({@link #finishAllParcels}).
  *
  * <p>Any record the tracker sees has an event time after the last watermark it saw (the classifier sends later
  * records to the late output), so applying a parcel's passed scans at a watermark gives the same order, the same
