@@ -183,24 +183,6 @@ public class ParcelTracker extends KeyedProcessFunction<String, ScanEvent, Distr
         settle(s, timers);
     }
 
-    /**
-     * The current parcel at the end of the input (the final watermark): everything still due (its abandonment, its
-     * expiry, any scan held in its state) is applied, then its state is dropped. Its timer is left: the caller does
-     * not fire timers after this, and a timer whose parcel has no state does nothing when it fires.
-     */
-    void finishAtEnd(Collector<DistrictDelta> out) throws Exception {
-        ParcelState s = state.value();
-        if (s == null) {
-            return;
-        }
-        advance(s, Long.MAX_VALUE, out);
-        if (s.seenOverflow) {
-            seenOverflow.clear();
-        }
-        state.clear();
-        parcelsMetric.dec();
-    }
-
     private void settle(ParcelState s, TimerService timers) throws IOException {
         if (s.isEmpty()) {
             if (s.timer != NONE) {

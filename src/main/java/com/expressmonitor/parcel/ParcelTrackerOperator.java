@@ -216,7 +216,9 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
             Iterator<String> it = keys.iterator();
             while (it.hasNext()) {
                 setCurrentKey(it.next());
-                userFunction.finishAtEnd(sums);
+                // As if its timer fired now at the end of time: everything due is applied and the parcel dropped
+                // (its timer, taken as fired, is not deleted).
+                userFunction.fire(Long.MAX_VALUE, timers, sums);
             }
         }
     }
