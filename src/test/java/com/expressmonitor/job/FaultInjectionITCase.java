@@ -11,6 +11,7 @@ import com.expressmonitor.io.KafkaIo;
 import com.expressmonitor.io.OutputJson;
 import com.expressmonitor.parcel.FailingParcelTracker;
 import com.expressmonitor.parcel.ParcelTracker;
+import com.expressmonitor.testing.DayEnd;
 import com.expressmonitor.testing.FailingCheckpointStorage;
 import com.expressmonitor.testing.KafkaTestBroker;
 import com.expressmonitor.testing.PipelineRun;
@@ -50,14 +51,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -129,36 +129,14 @@ class FaultInjectionITCase {
         assertAccounted(golden);
     }
 
-    /**
-     * Appends to each partition one scan of a parcel of its own, a minute after the day's last scan. The day's tail
-     * is sparse (a partition's last scan can be hours before another's), and the runs have no idleness: under watermark
-     * alignment a partition that has ended holds the others max-drift ahead of its last scan, paused, until it gets a
-     * later scan (see watermark.max-drift). These scans bring every partition to the end of the day, as the next
-     * day's traffic would.
-     */
+    /** Appends to each partition a scan a minute after the day's last scan (see {@link DayEnd}). */
     private static void endEveryPartitionAtTheEnd() {
-        Pattern time = Pattern.compile("\"eventTime\":\"([^\"]*)\"");
-        OffsetDateTime last = null;
-        Map<Integer, String> lastScan = new HashMap<>();
+        Map<Integer, List<byte[]>> byPartition = new TreeMap<>();
         for (KafkaTestBroker.Out o : input) {
-            String text = new String(o.value(), StandardCharsets.UTF_8);
-            Matcher m = time.matcher(text);
-            if (o.key() != null && m.find()) {
-                OffsetDateTime t = OffsetDateTime.parse(m.group(1));
-                last = last == null || t.isAfter(last) ? t : last;
-                lastScan.put(o.partition(), text);
-            }
+            byPartition.computeIfAbsent(o.partition(), p -> new ArrayList<>()).add(o.value());
         }
-        String end = last.plusMinutes(1).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        for (int p = 0; p < PARTITIONS; p++) {
-            String waybill = "END" + p;
-            String scan = lastScan.get(p).replaceFirst("\"eventId\":\"[^\"]*\"", "\"eventId\":\"" + waybill + "-A\"")
-                    .replaceFirst("\"waybillNo\":\"[^\"]*\"", "\"waybillNo\":\"" + waybill + "\"")
-                    .replaceFirst("\"scanType\":\"[^\"]*\"", "\"scanType\":\"ARRIVED\"")
-                    .replaceFirst("\"eventTime\":\"[^\"]*\"", "\"eventTime\":\"" + end + "\"");
-            input.add(new KafkaTestBroker.Out(p, waybill.getBytes(StandardCharsets.UTF_8),
-                    scan.getBytes(StandardCharsets.UTF_8)));
-        }
+        DayEnd.scans(byPartition).forEach((p, scan) ->
+                input.add(new KafkaTestBroker.Out(p, ("END" + p).getBytes(StandardCharsets.UTF_8), scan)));
     }
 
     /** A case that failed leaves no job behind to take the next case's slots and CPU. */

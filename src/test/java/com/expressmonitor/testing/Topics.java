@@ -5,9 +5,12 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,10 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Reads a broker's topics as a {@code read_committed} consumer would, and the progress of a consumer group. */
+/**
+ * Reads a broker's topics as a {@code read_committed} consumer would, and the progress of a consumer group; writes a
+ * few records where a test needs them.
+ */
 public final class Topics {
     private final String bootstrap;
 
@@ -28,11 +36,33 @@ public final class Topics {
 
     /** Every committed record of the topic, as text: the value, and for dead letters their {@code dlq.*} headers. */
     public List<String> readCommitted(String topic) {
+        List<String> read = new ArrayList<>();
+        readCommitted(topic, r -> read.add(text(r)));
+        return read;
+    }
+
+    /** Every committed record's value, by partition, in order. */
+    public Map<Integer, List<byte[]>> valuesByPartition(String topic) {
+        Map<Integer, List<byte[]>> read = new TreeMap<>();
+        readCommitted(topic, r -> read.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.value()));
+        return read;
+    }
+
+    /** Writes each value to its partition and waits until the broker has them all. */
+    public void send(String topic, Map<Integer, byte[]> valueByPartition) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.<String, Object>of("bootstrap.servers", bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Map.Entry<Integer, byte[]> v : valueByPartition.entrySet()) {
+                producer.send(new ProducerRecord<>(topic, v.getKey(), null, v.getValue())).get();
+            }
+        }
+    }
+
+    private void readCommitted(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
-        List<String> read = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -45,12 +75,9 @@ public final class Topics {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("could not read " + topic + " to its end within 60 s");
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read.add(text(r));
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return read;
     }
 
     private static String text(ConsumerRecord<byte[], byte[]> r) {
