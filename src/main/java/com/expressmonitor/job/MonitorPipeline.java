@@ -171,8 +171,8 @@ public final class MonitorPipeline {
      * Watermarks per input partition (the strategy goes into {@code fromSource}), from valid records only: a
      * rejected record must not move a partition's watermark. They stay one millisecond behind the lateness bound, so
      * a record that is not late is never behind the watermark. Readers compare their watermarks for the alignment as
-     * often as they emit them ({@code pipeline.auto-watermark-interval}, 200 ms unless set): a reader that has run
-     * ahead reads at most that long before it pauses.
+     * often as they emit them ({@code pipeline.auto-watermark-interval}: 100 ms in the configurations, Flink's 200 ms
+     * unless set): a reader that has run ahead reads at most that long before it pauses.
      */
     static WatermarkStrategy<ScanRecord> watermarks(MonitorConfig config, ScanInput input, Duration interval) {
         WatermarkStrategy<ScanRecord> strategy = WatermarkStrategy

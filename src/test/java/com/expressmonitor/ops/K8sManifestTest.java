@@ -257,6 +257,11 @@ class K8sManifestTest {
     }
 
     @Test
+    void watermarksEveryHundredMilliseconds() {
+        assertThat(conf("pipeline.auto-watermark-interval")).isEqualTo("100ms");
+    }
+
+    @Test
     void theJobsTopologyBuildsWithGeneratedUidsOff() {
         Configuration conf = new Configuration();
         for (String key : List.of("pipeline.auto-generate-uids", "pipeline.max-parallelism")) {
