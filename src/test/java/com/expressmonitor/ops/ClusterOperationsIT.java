@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  * The operator's path, end to end, through the scripts an operator runs and real processes: a Kafka broker
  * ({@code jobs/start-kafka.sh}), a Flink session cluster with the JobManager and a TaskManager in their own JVMs
  * ({@code jobs/flink-cluster.sh}), the job jar submitted, stopped and resumed through the REST API
- * ({@code jobs/flink-job.sh}), scans fed with {@code jobs/replay-to-kafka.sh}, and the embedded live stack
- * ({@code jobs/generate-to-kafka.sh --live}, {@code jobs/run-kafka.sh}).
+ * ({@code jobs/flink-job.sh}), a seeded day fed at a steady pace with {@code jobs/generate-to-kafka.sh}, and the
+ * embedded live stack ({@code jobs/generate-to-kafka.sh --live}, {@code jobs/run-kafka.sh}).
  *
  * <p>Runs after {@code mvn package} (failsafe, {@code mvn verify}): it needs the two jars.
  */
