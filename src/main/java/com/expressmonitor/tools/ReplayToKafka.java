@@ -13,14 +13,17 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a JSON-lines scan file into the input topic, one record per non-blank line, in file order, keyed by the
  * line's {@code waybillNo} (so a parcel's scans stay in one partition). Lines that are not valid records are
- * written too, keyed null, so that they reach the dead-letter output.
+ * written too, keyed null, so that they reach the dead-letter output. As fast as the broker takes them, or at
+ * {@code --rate} records per second (a rehearsal at a given load, or a load test that leaves the machine to the job
+ * instead of to a simulation).
  *
  * <pre>
- * java -cp express-traffic-monitor.jar com.expressmonitor.tools.ReplayToKafka --file scans.jsonl
+ * java -cp express-traffic-monitor.jar com.expressmonitor.tools.ReplayToKafka --file scans.jsonl [--rate N]
  *     [--config FILE] [--kafka.bootstrap-servers HOST:PORT] [--kafka.topics.scan-events TOPIC]
  * </pre>
  */
@@ -29,7 +32,7 @@ public final class ReplayToKafka {
 
     public static void main(String[] args) {
         ToolArgs.run("replay-to-kafka", () -> {
-            ToolArgs a = ToolArgs.parse(args, Set.of("file"));
+            ToolArgs a = ToolArgs.parse(args, Set.of("file", "rate"));
             String file = a.option("file", null);
             if (file == null) {
                 throw new ConfigException("file", "is required: the JSON-lines file to write into Kafka");
@@ -40,8 +43,13 @@ public final class ReplayToKafka {
         });
     }
 
-    static long replay(Path file, String topic, ToolArgs a) throws IOException {
+    static long replay(Path file, String topic, ToolArgs a) throws IOException, InterruptedException {
+        long rate = a.longOption("rate", 0);
+        if (a.options.containsKey("rate") && rate < 1) {
+            throw new ConfigException("rate", "must be at least 1 record per second (leave it out for full speed)");
+        }
         long written = 0;
+        long start = System.nanoTime();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
                 KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(a.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -59,6 +67,13 @@ public final class ReplayToKafka {
                 line.reset();
                 if (isBlank(value)) {
                     continue;
+                }
+                long wait = rate == 0 ? 0 : start + written * TimeUnit.SECONDS.toNanos(1) / rate - System.nanoTime();
+                if (wait > 0) {
+                    if (wait > TimeUnit.MILLISECONDS.toNanos(50)) {
+                        producer.flush(); // what is due is on its way before a pause, not after it
+                    }
+                    TimeUnit.NANOSECONDS.sleep(wait);
                 }
                 producer.send(new ProducerRecord<>(topic, ToolArgs.waybillKey(value), value), (m, e) -> {
                     if (e != null) {

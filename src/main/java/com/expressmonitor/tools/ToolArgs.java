@@ -72,8 +72,9 @@ final class ToolArgs {
                     Usage: java -cp target/express-traffic-monitor.jar com.expressmonitor.tools.ReplayToKafka --file F [options]
                     Writes a JSON-lines scan file into the input topic (kafka.topics.scan-events), one record per line.
                       --file F        the JSON-lines file
+                      --rate N        records per second (default: as fast as the broker takes them)
                       --config FILE, --kafka.KEY VALUE   as for the monitor
-                    Example: ... ReplayToKafka --file samples/scans.jsonl
+                    Example: ... ReplayToKafka --file samples/scans.jsonl --rate 2000
                     """,
             "generate-to-kafka", """
                     Usage: java -cp target/express-traffic-monitor.jar com.expressmonitor.tools.GenerateToKafka [options]

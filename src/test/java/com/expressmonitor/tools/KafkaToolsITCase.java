@@ -1,5 +1,6 @@
 package com.expressmonitor.tools;
 
+import com.expressmonitor.config.ConfigException;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.testing.KafkaTestBroker;
 
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Kafka tools of jobs/ against a real broker: topic creation, file replay and generated traffic. */
 class KafkaToolsITCase {
@@ -88,6 +90,29 @@ class KafkaToolsITCase {
         assertThat(records).extracting(r -> text(r.value()))
                 .containsExactly(valid1, "not json at all", valid2, "{\"waybillNo\":42}");
         assertThat(records).extracting(r -> text(r.key())).containsExactly("W1", null, "W2", null);
+    }
+
+    @Test
+    void replayAtARateSpacesTheRecordsAndRefusesARateBelowOne(@TempDir Path tmp) throws Exception {
+        kafka().createTopic("paced.in", 1);
+        Path file = tmp.resolve("scans.jsonl");
+        List<String> lines = List.of("{\"waybillNo\":\"W1\"}", "{\"waybillNo\":\"W2\"}", "{\"waybillNo\":\"W3\"}",
+                "{\"waybillNo\":\"W4\"}", "{\"waybillNo\":\"W5\"}");
+        Files.write(file, lines);
+        ToolArgs a = ToolArgs.parse(args("--kafka.topics.scan-events", "paced.in", "--rate", "10"),
+                Set.of("file", "rate"));
+        long start = System.nanoTime();
+        assertThat(ReplayToKafka.replay(file, "paced.in", a)).isEqualTo(5);
+        // The fifth record is due 0.4 s after the first: the replay cannot have ended sooner.
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
+        assertThat(kafka().readCommitted("paced.in", Duration.ofSeconds(30), r -> r.size() >= 5))
+                .extracting(r -> text(r.value())).containsExactlyElementsOf(lines);
+
+        ToolArgs zero = ToolArgs.parse(args("--kafka.topics.scan-events", "paced.in", "--rate", "0"),
+                Set.of("file", "rate"));
+        assertThatThrownBy(() -> ReplayToKafka.replay(file, "paced.in", zero))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'rate'")
+                .hasMessageContaining("must be at least 1 record per second");
     }
 
     @Test
