@@ -114,10 +114,7 @@ public final class GenerateToKafka {
             while (pacer.hasNext().getAsBoolean() && sent < maxEvents) {
                 long wait = pacer.nanosUntilNext().getAsLong();
                 if (wait > 0) {
-                    if (wait > TimeUnit.MILLISECONDS.toNanos(50)) {
-                        producer.flush(); // what is due is on its way before a pause, not after it
-                    }
-                    TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
+                    Pause.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(1)), producer);
                     continue;
                 }
                 byte[] value = pacer.next().get();

@@ -68,12 +68,8 @@ public final class ReplayToKafka {
                 if (isBlank(value)) {
                     continue;
                 }
-                long wait = rate == 0 ? 0 : start + written * TimeUnit.SECONDS.toNanos(1) / rate - System.nanoTime();
-                if (wait > 0) {
-                    if (wait > TimeUnit.MILLISECONDS.toNanos(50)) {
-                        producer.flush(); // what is due is on its way before a pause, not after it
-                    }
-                    TimeUnit.NANOSECONDS.sleep(wait);
+                if (rate > 0) {
+                    Pause.sleep(start + written * TimeUnit.SECONDS.toNanos(1) / rate - System.nanoTime(), producer);
                 }
                 producer.send(new ProducerRecord<>(topic, ToolArgs.waybillKey(value), value), (m, e) -> {
                     if (e != null) {
