@@ -19,8 +19,10 @@ OPENS=()
 for p in java.util java.lang java.lang.invoke java.nio sun.nio.ch java.io java.net java.util.concurrent java.time java.text; do
   OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
 done
+# Every JVM of a run, the job's and the SQL baseline's alike, with the Java options a user's run gets from jobs/.
+JVM=(@config/jvm.options)
 sqlbench() {
-  java "${OPENS[@]}" -cp "$CP" com.expressmonitor.benchmark.MonitorBenchmark --results "$RESULTS" "$@" 2>&1 \
+  java "${JVM[@]}" "${OPENS[@]}" -cp "$CP" com.expressmonitor.benchmark.MonitorBenchmark --results "$RESULTS" "$@" 2>&1 \
     | grep -E '^(RESULT|Exception|Caused by)' || true
 }
 # The state backend as config/express-monitor.yaml sets it, for the SQL baseline too.
@@ -46,7 +48,7 @@ jar_run() {
   local tm=$BENCH/run.time tck jit=0 now pid
   tck=$(getconf CLK_TCK)
   TIMEFORMAT='%R %U %S'
-  { time java -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
+  { time java "${JVM[@]}" -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
       --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "$@" > "$out" 2> "$err"; } 2> "$tm" &
   local timed=$!
   sleep 0.5
@@ -68,7 +70,7 @@ jar_run() {
   local line
   line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v j="$jit" -v t="$tck" -v w="$(cut -d' ' -f1 "$tm")" 'BEGIN {
     j /= t
-    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d,\"jitCpuSeconds\":%.1f,\"eventsPerCpuSecondWithoutJit\":%d}",
+    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"javaOptions\":\"config/jvm.options\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d,\"jitCpuSeconds\":%.1f,\"eventsPerCpuSecondWithoutJit\":%d}",
       l, n, s, w, n / s, c, n / c, j, n / (c - j) }')
   echo "RESULT $line"
   echo "$line" >> "$RESULTS"
@@ -118,8 +120,9 @@ jobs/create-topics.sh --partitions 4 "${LIVE_TOPICS[@]}" > /dev/null
 LIVE_DAY=$BENCH/live-day.jsonl
 java -cp "$JAR" com.expressmonitor.tools.GenerateToFile --config config/demo.yaml --parcels $(( RATE * LIVE_SECONDS * 10 / 83 )) \
   --day 2026-11-11 --seed 5 --out "$LIVE_DAY" > /dev/null
-java -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false --source kafka --sink kafka \
-  --kafka.bootstrap-servers "$BOOTSTRAP" --kafka.group-id "$LIVE" --kafka.starting-offsets earliest "${LIVE_TOPICS[@]}" \
+java "${JVM[@]}" -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
+  --source kafka --sink kafka --kafka.bootstrap-servers "$BOOTSTRAP" --kafka.group-id "$LIVE" \
+  --kafka.starting-offsets earliest "${LIVE_TOPICS[@]}" \
   --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" > "$BENCH/live.out" 2> "$BENCH/live.err" &
 monitor=$!
 sleep 15

@@ -215,6 +215,9 @@ public final class MonitorBenchmark {
         r.put("peakRssMB", peakRssKb() / 1024);
         r.put("inputDataMB", BenchData.totalBytes() >> 20);
         r.put("heapMaxMB", Runtime.getRuntime().maxMemory() >> 20);
+        // The JVM's tuning options (the user paths' runs read config/jvm.options): a result says how it was run.
+        r.put("javaOptions", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(o -> o.startsWith("-XX:")).toList()));
         sampler.report(r);
         if (savepointer != null) {
             savepointer.stop = true;
