@@ -57,19 +57,24 @@ public final class KafkaIo {
 
     private KafkaIo() {}
 
-    public static KafkaSource<ScanRecord> source(MonitorConfig config, ScanParser parser) {
+    /**
+     * The scans' source: each partition an input partition, watermark-aligned by the pipeline, bounded with
+     * {@code kafka.bounded} ({@link AlignedKafkaSource} keeps a bounded run from failing as a partition ends).
+     */
+    public static AlignedKafkaSource<ScanRecord> source(MonitorConfig config, ScanParser parser) {
         KafkaSettings k = config.kafka();
+        KafkaScanDeserializer deserializer = new KafkaScanDeserializer(parser);
         KafkaSourceBuilder<ScanRecord> builder = KafkaSource.<ScanRecord>builder()
                 .setProperties(consumerProperties(k))
                 .setBootstrapServers(k.bootstrapServers())
                 .setGroupId(k.groupId())
                 .setTopics(k.scanEventsTopic())
                 .setStartingOffsets(startingOffsets(k.startingOffsets()))
-                .setDeserializer(new KafkaScanDeserializer(parser));
+                .setDeserializer(deserializer);
         if (k.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        return builder.build();
+        return new AlignedKafkaSource<>(builder.build(), deserializer);
     }
 
     /**
