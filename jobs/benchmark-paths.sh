@@ -21,6 +21,7 @@ for p in java.util java.lang java.lang.invoke java.nio sun.nio.ch java.io java.n
 done
 # Every JVM of a run, the job's and the SQL baseline's alike, with the Java options a user's run gets from jobs/.
 JVM=(@config/jvm.options)
+JVM_XX=$(grep -E '^-XX' config/jvm.options | paste -sd' ') # as each result records them
 sqlbench() {
   java "${JVM[@]}" "${OPENS[@]}" -cp "$CP" com.expressmonitor.benchmark.MonitorBenchmark --results "$RESULTS" "$@" 2>&1 \
     | grep -E '^(RESULT|Exception|Caused by)' || true
@@ -68,10 +69,10 @@ jar_run() {
   seconds=$(grep -oE 'finished in [0-9.]+ s' "$err" | grep -oE '[0-9.]+')
   cpu=$(awk '{printf "%.1f", $2 + $3}' "$tm")
   local line
-  line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v j="$jit" -v t="$tck" -v w="$(cut -d' ' -f1 "$tm")" 'BEGIN {
+  line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v j="$jit" -v t="$tck" -v w="$(cut -d' ' -f1 "$tm")" -v x="$JVM_XX" 'BEGIN {
     j /= t
-    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"javaOptions\":\"config/jvm.options\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d,\"jitCpuSeconds\":%.1f,\"eventsPerCpuSecondWithoutJit\":%d}",
-      l, n, s, w, n / s, c, n / c, j, n / (c - j) }')
+    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"javaOptions\":\"%s\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d,\"jitCpuSeconds\":%.1f,\"eventsPerCpuSecondWithoutJit\":%d}",
+      l, x, n, s, w, n / s, c, n / c, j, n / (c - j) }')
   echo "RESULT $line"
   echo "$line" >> "$RESULTS"
 }
