@@ -24,6 +24,8 @@ import org.apache.flink.connector.kafka.source.reader.fetcher.KafkaSourceFetcher
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.lineage.LineageVertexProvider;
+import org.apache.flink.streaming.api.lineage.SourceLineageVertex;
 import org.apache.flink.util.UserCodeClassLoader;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +53,7 @@ import java.util.Properties;
  * {@link KafkaSource#createReader} does. Drop this class for a connector release with the fix.
  */
 public final class AlignedKafkaSource<T>
-        implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
+        implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T>, LineageVertexProvider {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AlignedKafkaSource.class);
     /** The start of the consumer's message for a partition it does not hold (Kafka's {@code SubscriptionState}). */
@@ -134,6 +136,12 @@ public final class AlignedKafkaSource<T>
     @Override
     public TypeInformation<T> getProducedType() {
         return source.getProducedType();
+    }
+
+    /** The connector's record of the topics read, for a job's lineage. */
+    @Override
+    public SourceLineageVertex getLineageVertex() {
+        return source.getLineageVertex();
     }
 
     /** The connector's split reader, pausing and resuming partitions one by one and only those it still holds. */
