@@ -155,23 +155,23 @@ public final class AlignedKafkaSource<T>
                 Collection<KafkaPartitionSplit> toResume) {
             // One at a time: the consumer stops at the first partition it does not hold, leaving the rest undone.
             for (KafkaPartitionSplit split : toResume) {
-                pauseOrResume(List.of(), List.of(split));
+                pauseOrResume(split, false);
             }
             for (KafkaPartitionSplit split : toPause) {
-                pauseOrResume(List.of(split), List.of());
+                pauseOrResume(split, true);
             }
         }
 
-        private void pauseOrResume(List<KafkaPartitionSplit> pause, List<KafkaPartitionSplit> resume) {
+        private void pauseOrResume(KafkaPartitionSplit split, boolean pause) {
+            List<KafkaPartitionSplit> one = List.of(split);
             try {
-                super.pauseOrResumeSplits(pause, resume);
+                super.pauseOrResumeSplits(pause ? one : List.of(), pause ? List.of() : one);
             } catch (IllegalStateException e) {
                 if (e.getMessage() == null || !e.getMessage().startsWith(NOT_ASSIGNED)) {
                     throw e;
                 }
                 // The partition reached its end and left the consumer after the alignment check chose it.
-                LOG.info("Kafka partition {} has reached its end: not paused or resumed", (pause.isEmpty() ? resume
-                        : pause).get(0).getTopicPartition());
+                LOG.info("Kafka partition {} has reached its end: not paused or resumed", split.getTopicPartition());
             }
         }
     }
