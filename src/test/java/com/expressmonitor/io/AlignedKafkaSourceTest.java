@@ -8,26 +8,26 @@ import com.expressmonitor.testing.KafkaTestBroker;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
-import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.metrics.KafkaSourceReaderMetrics;
 import org.apache.flink.connector.kafka.source.reader.KafkaPartitionSplitReader;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
+import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.SimpleUserCodeClassLoader;
 import org.apache.flink.util.UserCodeClassLoader;
-
-import org.apache.flink.core.io.InputStatus;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
@@ -123,12 +123,7 @@ class AlignedKafkaSourceTest {
     }
 
     private static KafkaSource<String> heldSource(String topic, KafkaRecordDeserializationSchema<String> values) {
-        return KafkaSource.<String>builder()
-                .setBootstrapServers(KAFKA.broker().bootstrapServers())
-                .setGroupId("aligned-test")
-                .setTopics(topic)
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest())
+        return builder(topic)
                 .setDeserializer(values)
                 .setProperty(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, HoldEndingFetch.class.getName())
                 .build();
@@ -238,14 +233,17 @@ class AlignedKafkaSourceTest {
     }
 
     private static KafkaSource<String> source(String topic) {
+        return builder(topic).setValueOnlyDeserializer(new SimpleStringSchema()).build();
+    }
+
+    /** A bounded source of {@code topic} from its earliest offsets, as the job builds it with bounded: true. */
+    private static KafkaSourceBuilder<String> builder(String topic) {
         return KafkaSource.<String>builder()
                 .setBootstrapServers(KAFKA.broker().bootstrapServers())
                 .setGroupId("aligned-test")
                 .setTopics(topic)
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest())
-                .setValueOnlyDeserializer(new SimpleStringSchema())
-                .build();
+                .setBounded(OffsetsInitializer.latest());
     }
 
     /** Reads both splits until the first has ended (its id among the finished ones); the values read, in order. */
