@@ -3,7 +3,8 @@
 # a Kafka catch-up, each beside the Flink SQL baseline on the same input, and the latency at half load on the Kafka
 # path. Appends one JSON line per run to the results file given (or a new one) and prints the table.
 # Environment: PARCELS (450000), REPEAT (1), BENCH_KAFKA_PORT (19092), LATENCY_SECONDS (120), LATENCY_RATE (default:
-# half the best catch-up rate)
+# half the best catch-up rate), FLINK_OPTIONS (extra "--flink.KEY VALUE" pairs for every job of the run, the SQL
+# baseline's too, to measure a setting against the configurations', e.g. the RocksDB write buffers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,6 +32,8 @@ ROCKSDB=(--backend rocksdb --flink.taskmanager.memory.managed.size 1g --flink.st
          --flink.state.backend.rocksdb.thread.num 16
          --flink.state.backend.rocksdb.compression.per.level "NO_COMPRESSION;SNAPPY_COMPRESSION"
          --flink.state.backend.rocksdb.timer-service.factory ROCKSDB --flink.execution.checkpointing.incremental true)
+read -r -a EXTRA_FLINK <<< "${FLINK_OPTIONS:-}"
+ROCKSDB+=("${EXTRA_FLINK[@]}")
 
 # The day as one file and as four files (each a quarter of the parcels, in time order).
 DAY1=$BENCH/day-$PARCELS-1.jsonl
@@ -50,7 +53,8 @@ jar_run() {
   tck=$(getconf CLK_TCK)
   TIMEFORMAT='%R %U %S'
   { time java "${JVM[@]}" -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
-      --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "$@" > "$out" 2> "$err"; } 2> "$tm" &
+      --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "${EXTRA_FLINK[@]}" "$@" > "$out" 2> "$err"; } \
+      2> "$tm" &
   local timed=$!
   sleep 0.5
   pid=$(pgrep -P "$timed" java || true)
@@ -69,10 +73,10 @@ jar_run() {
   seconds=$(grep -oE 'finished in [0-9.]+ s' "$err" | grep -oE '[0-9.]+')
   cpu=$(awk '{printf "%.1f", $2 + $3}' "$tm")
   local line
-  line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v j="$jit" -v t="$tck" -v w="$(cut -d' ' -f1 "$tm")" -v x="$JVM_XX" 'BEGIN {
+  line=$(awk -v l="$label" -v n="$input" -v s="$seconds" -v c="$cpu" -v j="$jit" -v t="$tck" -v w="$(cut -d' ' -f1 "$tm")" -v x="$JVM_XX" -v f="${FLINK_OPTIONS:-}" 'BEGIN {
     j /= t
-    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"javaOptions\":\"%s\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d,\"jitCpuSeconds\":%.1f,\"eventsPerCpuSecondWithoutJit\":%d}",
-      l, x, n, s, w, n / s, c, n / c, j, n / (c - j) }')
+    printf "{\"label\":\"%s\",\"job\":\"pipeline\",\"via\":\"runnable jar\",\"javaOptions\":\"%s\",\"flinkOptions\":\"%s\",\"events\":%d,\"seconds\":%.2f,\"processWallSeconds\":%.2f,\"eventsPerSecond\":%d,\"cpuSeconds\":%.1f,\"eventsPerCpuSecond\":%d,\"jitCpuSeconds\":%.1f,\"eventsPerCpuSecondWithoutJit\":%d}",
+      l, x, f, n, s, w, n / s, c, n / c, j, n / (c - j) }')
   echo "RESULT $line"
   echo "$line" >> "$RESULTS"
 }
@@ -125,7 +129,8 @@ java -cp "$JAR" com.expressmonitor.tools.GenerateToFile --config config/demo.yam
 java "${JVM[@]}" -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
   --source kafka --sink kafka --kafka.bootstrap-servers "$BOOTSTRAP" --kafka.group-id "$LIVE" \
   --kafka.starting-offsets earliest "${LIVE_TOPICS[@]}" \
-  --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" > "$BENCH/live.out" 2> "$BENCH/live.err" &
+  --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "${EXTRA_FLINK[@]}" \
+  > "$BENCH/live.out" 2> "$BENCH/live.err" &
 monitor=$!
 sleep 15
 jobs/replay-to-kafka.sh "$LIVE_DAY" --rate "$RATE" --kafka.topics.scan-events "$LIVE" > /dev/null
