@@ -149,12 +149,12 @@ public final class KafkaLatency {
         result.put("outputsNotTimed", unmatched);
         if (!latencies.isEmpty()) {
             result.put("latencyP50ms", latencies.get(latencies.size() / 2));
-            result.put("latencyP99ms", latencies.get(Math.min(latencies.size() - 1, (int) (latencies.size() * 0.99))));
+            result.put("latencyP99ms", MonitorBenchmark.p99(latencies));
             result.put("latencyMaxMs", latencies.get(latencies.size() - 1));
         }
         result.put("latencySamplesSteady", steady.size());
         if (!steady.isEmpty()) {
-            result.put("latencyP99msSteady", steady.get(Math.min(steady.size() - 1, (int) (steady.size() * 0.99))));
+            result.put("latencyP99msSteady", MonitorBenchmark.p99(steady));
         }
         result.put("latencySamplesAtEnd", atEnd.size());
         if (!atEnd.isEmpty()) {

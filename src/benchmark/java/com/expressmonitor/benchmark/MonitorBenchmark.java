@@ -366,9 +366,14 @@ public final class MonitorBenchmark {
         }
         if (!lat.isEmpty()) {
             r.put("latencyP50ms" + suffix, round(lat.get(lat.size() / 2) / 1e6, 1));
-            r.put("latencyP99ms" + suffix, round(lat.get(Math.min(lat.size() - 1, (int) (lat.size() * 0.99))) / 1e6, 1));
+            r.put("latencyP99ms" + suffix, round(p99(lat) / 1e6, 1));
             r.put("latencyMaxMs" + suffix, round(lat.get(lat.size() - 1) / 1e6, 1));
         }
+    }
+
+    /** The 99th percentile of sorted, non-empty samples (the sample at 99 % of their count). */
+    static long p99(List<Long> sorted) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99)));
     }
 
     /** Samples state size and live parcels while the job runs. */
