@@ -56,6 +56,9 @@ class JavaOptionsTest {
                 "benchmark-paths.sh", "benchmark-paths.sh", "replay.sh", "run-demo.sh", "run-kafka.sh");
         assertThat(starts).allSatisfy(line -> assertThat(line)
                 .containsPattern("java (@\"?(\\$ROOT/)?config/jvm\\.options\"?|\"\\$\\{JVM\\[@]}\") "));
+        // The benchmark's starts go through its JVM array: that array must hold the file.
+        assertThat(lines(Scripts.ROOT.resolve("jobs/benchmark-paths.sh")))
+                .contains("benchmark-paths.sh: JVM=(@config/jvm.options)");
     }
 
     private static List<String> options() throws IOException {
