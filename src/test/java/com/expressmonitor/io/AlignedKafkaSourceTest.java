@@ -138,14 +138,18 @@ class AlignedKafkaSourceTest {
         HoldEndingFetch.fetched = new CountDownLatch(1);
         HoldEndingFetch.released = new CountDownLatch(1);
         try (reader) {
-            reader.start();
-            reader.addSplits(List.of(new KafkaPartitionSplit(new TopicPartition(topic, 0), 0, 2),
-                    new KafkaPartitionSplit(new TopicPartition(topic, 1), 0, 100)));
-            if (!HoldEndingFetch.fetched.await(30, TimeUnit.SECONDS)) {
-                throw new TimeoutException("partition 0's last record was never fetched");
+            try {
+                reader.start();
+                reader.addSplits(List.of(new KafkaPartitionSplit(new TopicPartition(topic, 0), 0, 2),
+                        new KafkaPartitionSplit(new TopicPartition(topic, 1), 0, 100)));
+                if (!HoldEndingFetch.fetched.await(30, TimeUnit.SECONDS)) {
+                    throw new TimeoutException("partition 0's last record was never fetched");
+                }
+                reader.pauseOrResumeSplits(List.of(topic + "-0"), List.of()); // as watermark alignment does
+            } finally {
+                // Before the reader closes, even on failure: its fetcher would otherwise wait in the held fetch.
+                HoldEndingFetch.released.countDown();
             }
-            reader.pauseOrResumeSplits(List.of(topic + "-0"), List.of()); // as watermark alignment does
-            HoldEndingFetch.released.countDown();
             Values out = new Values();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (out.values.size() < 4) {
@@ -162,8 +166,6 @@ class AlignedKafkaSourceTest {
             }
             out.values.sort(null);
             return out.values;
-        } finally {
-            HoldEndingFetch.released.countDown();
         }
     }
 
