@@ -115,17 +115,18 @@ public final class KafkaLatency {
                 Long at = passed.get(end);
                 if (at == null) {
                     unmatched++;
-                } else if (at > until) {
-                    atEnd.add(r.timestamp() - at);
+                    continue;
+                }
+                long latency = r.timestamp() - at;
+                if (at > until) {
+                    atEnd.add(latency);
                 } else if (at >= from) {
-                    latencies.add(r.timestamp() - at);
+                    latencies.add(latency);
                     if (at >= steadyFrom) {
-                        steady.add(r.timestamp() - at);
+                        steady.add(latency);
                     }
                 }
-                if (at != null) {
-                    worstByWindow.merge(end, r.timestamp() - at, Math::max);
-                }
+                worstByWindow.merge(end, latency, Math::max);
             }
         }
         if (a.containsKey("timeline")) {
