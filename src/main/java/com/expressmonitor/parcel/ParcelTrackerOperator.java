@@ -11,8 +11,10 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.TestableKeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
@@ -188,13 +190,24 @@ public class ParcelTrackerOperator extends AbstractUdfStreamOperator<DistrictDel
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         applyPassed(mark.getTimestamp());
-        if (mark.getTimestamp() == Long.MAX_VALUE && getKeyedStateBackend() instanceof RocksDBKeyedStateBackend) {
+        if (mark.getTimestamp() == Long.MAX_VALUE && onRocksDb(getKeyedStateBackend())) {
             finishAllParcels();
         } else if (timeServiceManager != null) {
             timeServiceManager.advanceWatermark(mark); // abandonment and expiry timers
         }
         sums.sendDue(mark.getTimestamp());
         output.emitWatermark(mark);
+    }
+
+    /**
+     * Whether the parcels are in RocksDB: directly, or under the changelog backend ({@code state.changelog.enabled}),
+     * which logs every change and hands reads, writes and key iteration to the backend it wraps.
+     */
+    static boolean onRocksDb(KeyedStateBackend<?> backend) {
+        KeyedStateBackend<?> inner = backend instanceof TestableKeyedStateBackend<?> wrapping
+                ? wrapping.getDelegatedKeyedStateBackend(true)
+                : backend;
+        return inner instanceof RocksDBKeyedStateBackend;
     }
 
     /**

@@ -18,9 +18,11 @@ import com.expressmonitor.district.DistrictDelta;
 import com.expressmonitor.event.ScanEvent;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.StateBackendLoader;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -31,6 +33,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -317,15 +320,27 @@ class ParcelTrackerOperatorTest {
         assertThat(left).containsOnly(Map.entry(ParcelTracker.STATE_NAME, 0L), Map.entry("seen-overflow", 0L),
                 Map.entry("timers", 0L));
 
-        // The heap backend fires every timer; on RocksDB the pass drops the parcels and leaves the timers of W4 and
-        // W5, the two parcels alive at the end, unfired (which also shows that the pass ran).
-        for (StateBackend backend : List.of(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend())) {
+        // The heap backend fires every timer; on RocksDB, also under the changelog backend (state.changelog.enabled
+        // in the configurations), the pass drops the parcels and leaves the timers of W4 and W5, the two parcels
+        // alive at the end, unfired (which also shows that the pass ran).
+        for (StateBackend backend : List.of(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend(),
+                rocksDbUnderTheChangelog())) {
             left.clear();
+            String name = backend.getClass().getSimpleName();
             assertThat(runToTheEnd(new ParcelTrackerOperator(new ParcelTracker(CONFIG)), backend, left))
-                    .as("on %s", backend.getName()).isEqualTo(expected);
-            assertThat(left).as("on %s", backend.getName()).containsOnly(Map.entry(ParcelTracker.STATE_NAME, 0L),
+                    .as("on %s", name).isEqualTo(expected);
+            assertThat(left).as("on %s", name).containsOnly(Map.entry(ParcelTracker.STATE_NAME, 0L),
                     Map.entry("seen-overflow", 0L),
-                    Map.entry("timers", backend instanceof EmbeddedRocksDBStateBackend ? 2L : 0L));
+                    Map.entry("timers", backend instanceof HashMapStateBackend ? 0L : 2L));
         }
+    }
+
+    /** RocksDB under the changelog backend, as Flink builds it for {@code state.changelog.enabled: true}. */
+    private static StateBackend rocksDbUnderTheChangelog() throws Exception {
+        StateBackend backend = StateBackendLoader.fromApplicationOrConfigOrDefault(new EmbeddedRocksDBStateBackend(),
+                Configuration.fromMap(Map.of("state.changelog.enabled", "true")), new Configuration(),
+                ParcelTrackerOperatorTest.class.getClassLoader(), LoggerFactory.getLogger(ParcelTrackerOperatorTest.class));
+        assertThat(StateBackendLoader.isChangelogStateBackend(backend)).isTrue();
+        return backend;
     }
 }
