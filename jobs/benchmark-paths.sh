@@ -32,6 +32,10 @@ ROCKSDB=(--backend rocksdb --flink.taskmanager.memory.managed.size 1g --flink.st
          --flink.state.backend.rocksdb.thread.num 16
          --flink.state.backend.rocksdb.compression.per.level "NO_COMPRESSION;SNAPPY_COMPRESSION"
          --flink.state.backend.rocksdb.timer-service.factory ROCKSDB --flink.execution.checkpointing.incremental true)
+# The jobs run with config/express-monitor.yaml: their checkpoints go under $BENCH, and so does the log of the
+# changelog state backend when FLINK_OPTIONS turns it on (see Configuration).
+STORAGE=(--flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints"
+         --flink.state.changelog.dstl.dfs.base-path "file://$ROOT/$BENCH/changelog")
 read -r -a EXTRA_FLINK <<< "${FLINK_OPTIONS:-}"
 ROCKSDB+=("${EXTRA_FLINK[@]}")
 
@@ -53,7 +57,7 @@ jar_run() {
   tck=$(getconf CLK_TCK)
   TIMEFORMAT='%R %U %S'
   { time java "${JVM[@]}" -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
-      --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "${EXTRA_FLINK[@]}" "$@" > "$out" 2> "$err"; } \
+      "${STORAGE[@]}" "${EXTRA_FLINK[@]}" "$@" > "$out" 2> "$err"; } \
       2> "$tm" &
   local timed=$!
   sleep 0.5
@@ -129,7 +133,7 @@ java -cp "$JAR" com.expressmonitor.tools.GenerateToFile --config config/demo.yam
 java "${JVM[@]}" -jar "$JAR" --config config/express-monitor.yaml --parallelism 2 --progress false \
   --source kafka --sink kafka --kafka.bootstrap-servers "$BOOTSTRAP" --kafka.group-id "$LIVE" \
   --kafka.starting-offsets earliest "${LIVE_TOPICS[@]}" \
-  --flink.execution.checkpointing.dir "file://$ROOT/$BENCH/checkpoints" "${EXTRA_FLINK[@]}" \
+  "${STORAGE[@]}" "${EXTRA_FLINK[@]}" \
   > "$BENCH/live.out" 2> "$BENCH/live.err" &
 monitor=$!
 sleep 15
@@ -137,6 +141,7 @@ jobs/replay-to-kafka.sh "$LIVE_DAY" --rate "$RATE" --kafka.topics.scan-events "$
 rm -f "$LIVE_DAY"
 sleep 25 # two checkpoints: what the closed windows wrote is committed
 kill "$monitor"; wait "$monitor" || true
+rm -rf "$BENCH/changelog" # with the changelog on, the stopped job's log of state changes: hundreds of MB
 java -cp "$CP" com.expressmonitor.benchmark.KafkaLatency --bootstrap "$BOOTSTRAP" --input "$LIVE" \
   --outputs "$LIVE.metrics,$LIVE.alerts" --label "latency-kafka-half-load" --results "$RESULTS"
 

@@ -131,6 +131,8 @@ public final class MonitorBenchmark {
         options.put("state.backend.rocksdb.timer-service.factory", "HEAP");
         options.put("execution.checkpointing.interval", interval);
         options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+        // The changelog's storage beside the checkpoints, if --flink.state.changelog.enabled turns it on.
+        options.put("state.changelog.dstl.dfs.base-path", checkpoints.resolve("changelog").toUri().toString());
         options.put("metrics.reporter.capture.factory.class", CapturingReporter.class.getName());
         options.put("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         options.put("state.backend.rocksdb.metrics.total-sst-files-size", "true");
@@ -259,6 +261,7 @@ public final class MonitorBenchmark {
         options.put("state.backend.type", a.getOrDefault("backend", "rocksdb"));
         options.put("execution.checkpointing.interval", a.getOrDefault("checkpoint-interval", "10s"));
         options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+        options.put("state.changelog.dstl.dfs.base-path", checkpoints.resolve("changelog").toUri().toString());
         for (Map.Entry<String, String> e : a.entrySet()) {
             if (e.getKey().startsWith("flink.")) {
                 options.put(e.getKey().substring("flink.".length()), e.getValue());

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -53,7 +54,14 @@ class ClusterOperationsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void startBrokerAndCluster() {
+    static void startBrokerAndCluster(TestInfo test) {
+        // ClusterOperationsChangelogIT runs the same path on a cluster configured for the changelog state backend.
+        boolean changelog = test.getTestClass().filter(ClusterOperationsChangelogIT.class::equals).isPresent();
+        start(changelog ? ClusterOperationsChangelogIT.clusterSettings(work) : "");
+    }
+
+    /** Starts the broker and the cluster, with {@code clusterSettings} (YAML lines) added to the cluster's. */
+    private static void start(String clusterSettings) {
         int kafkaPort = Scripts.freePort();
         scripts = new Scripts(work.resolve("logs"))
                 .env("KAFKA_DIR", work.resolve("kafka").toString())
@@ -64,7 +72,7 @@ class ClusterOperationsIT {
                 .env("FLINK_RPC_PORT", String.valueOf(Scripts.freePort()))
                 .env("MONITOR_REST_PORT", String.valueOf(Scripts.freePort()))
                 // A lost TaskManager is noticed after a few seconds instead of Flink's default 50 s.
-                .env("FLINK_CONF_EXTRA", "heartbeat.interval: 1s\nheartbeat.timeout: 6s");
+                .env("FLINK_CONF_EXTRA", "heartbeat.interval: 1s\nheartbeat.timeout: 6s" + clusterSettings);
         restUrl = "http://localhost:" + scripts.env("FLINK_REST_PORT");
         topics = new Topics("localhost:" + kafkaPort);
         scripts.run(MINUTES_3, "start-kafka.sh", "--partitions", "4").ok();
@@ -288,7 +296,7 @@ class ClusterOperationsIT {
         return s;
     }
 
-    private static List<String> taskManagerLogLines() throws IOException {
+    static List<String> taskManagerLogLines() throws IOException {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(work.resolve("flink/log"))) {
             for (Path f : files.filter(f -> f.getFileName().toString().startsWith("taskmanager-")
