@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * (parcel state, timers, the scans waiting for the watermark, windows, alert states and source positions), the job
  * gives the same metrics and alerts as a run without the crash; only records written after that checkpoint are
  * written again, which the transactional Kafka sink discards in production. The same under the changelog state
- * backend (as the configurations run), where the restore reads RocksDB's last materialization and replays the log of
+ * backend (offered in Configuration), where the restore reads RocksDB's last materialization and replays the log of
  * changes since.
  */
 class FailoverITCase {
