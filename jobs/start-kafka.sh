@@ -19,6 +19,13 @@ done
 
 mkdir -p "$KAFKA_DIR"
 if [[ -f "$KAFKA_DIR/kafka.pid" ]] && kill -0 "$(cat "$KAFKA_DIR/kafka.pid")" 2>/dev/null; then
+  # The running broker listens where it was started; a different KAFKA_PORT now would wait for a broker that is not there.
+  running=$(sed -n 's#^advertised\.listeners=PLAINTEXT://[^:]*:\([0-9]*\)$#\1#p' "$KAFKA_DIR/server.properties" 2>/dev/null || true)
+  if [[ -n "$running" && "$running" != "$KAFKA_PORT" ]]; then
+    echo "Kafka of $KAFKA_DIR is already running (pid $(cat "$KAFKA_DIR/kafka.pid")) on port $running, not $KAFKA_PORT:" \
+      "set KAFKA_PORT=$running, or stop it first with jobs/stop-kafka.sh" >&2
+    exit 2
+  fi
   echo "Kafka is already running (pid $(cat "$KAFKA_DIR/kafka.pid")) on $BOOTSTRAP"
 else
   echo "resolving the broker's classpath from Maven ..."
