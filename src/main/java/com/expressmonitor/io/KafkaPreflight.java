@@ -6,12 +6,19 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +113,65 @@ public final class KafkaPreflight {
         } catch (KafkaException e) {
             throw failure(e, k, timeout);
         }
+    }
+
+    /**
+     * Waits until the leader of every partition of {@code topics} answers for it, connecting with the job's client
+     * properties; see {@link #awaitServed(Admin, Collection, Duration)}.
+     */
+    public static void awaitServed(KafkaSettings k, Collection<String> topics, Duration timeout) {
+        Properties p = KafkaIo.clientProperties(k);
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+        p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "express-traffic-monitor-preflight");
+        try (Admin admin = Admin.create(p)) {
+            awaitServed(admin, topics, timeout);
+        } catch (KafkaException e) {
+            throw failure(e, k, timeout);
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of {@code topics} answers an offsets request for it. A topic exists
+     * for the controller a moment before its partitions' leaders serve them, and an idempotent producer that writes
+     * into a partition in that moment can lose a batch (its first request is refused, a later one is taken, and every
+     * retry of the first is then out of sequence: KAFKA-15591): the tools that write into a topic, and the tool that
+     * creates topics, wait here first.
+     *
+     * @throws StartupCheckException naming the topics whose partitions have no serving leader after {@code timeout}
+     */
+    public static void awaitServed(Admin admin, Collection<String> topics, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (TopicDescription t : admin.describeTopics(topics).allTopicNames().get().values()) {
+                    for (TopicPartitionInfo partition : t.partitions()) {
+                        latest.put(new TopicPartition(t.name(), partition.partition()), OffsetSpec.latest());
+                    }
+                }
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new StartupCheckException(1, "the partitions of " + String.join(", ", topics)
+                            + " cannot be read: " + rootMessage(e), e);
+                }
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupCheckException(1, "interrupted while waiting for " + String.join(", ", topics), e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupCheckException(1, "interrupted while waiting for " + String.join(", ", topics), e);
+            }
+        }
+        throw new StartupCheckException(1, "the partitions of " + String.join(", ", topics) + " have no leader that "
+                + "serves them after " + timeout.toSeconds() + " s" + (last == null ? "" : " (" + rootMessage(last)
+                + ")") + "; is every broker of the cluster up?", last);
     }
 
     /** The one line for what went wrong while talking to the cluster. */

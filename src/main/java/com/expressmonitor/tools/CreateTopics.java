@@ -2,6 +2,7 @@ package com.expressmonitor.tools;
 
 import com.expressmonitor.config.KafkaSettings;
 import com.expressmonitor.io.KafkaIo;
+import com.expressmonitor.io.KafkaPreflight;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,6 +59,8 @@ public final class CreateTopics {
                         System.out.println("exists  " + topic);
                     }
                 }
+                // Ready when this ends: a replay started right after must not meet partitions without a leader.
+                KafkaPreflight.awaitServed(admin, topics.keySet(), KafkaPreflight.TIMEOUT);
             }
         });
     }

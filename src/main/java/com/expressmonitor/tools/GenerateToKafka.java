@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -43,69 +42,72 @@ public final class GenerateToKafka {
     private GenerateToKafka() {}
 
     public static void main(String[] args) {
-        ToolArgs.run("generate-to-kafka", () -> {
-            ToolArgs a = ToolArgs.parse(args, Set.of("rate", "parcels", "day", "seed", "max-events", "hours-before"),
-                    Set.of("live"));
-            boolean live = Boolean.parseBoolean(a.option("live", "false"));
-            GeneratorSettings d = GeneratorSettings.DEMO;
-            long parcels = a.longOption("parcels", d.parcels());
-            long seed = a.longOption("seed", d.seed());
-            long maxEvents = a.longOption("max-events", Long.MAX_VALUE);
-            if (parcels < 1) {
-                throw new ConfigException("parcels", "must be at least 1");
+        ToolArgs.run("generate-to-kafka", () -> generate(args));
+    }
+
+    /** Generates and sends the traffic that {@code args} ask for (what {@link #main} runs, for tests). */
+    static void generate(String[] args) throws Exception {
+        ToolArgs a = ToolArgs.parse(args, Set.of("rate", "parcels", "day", "seed", "max-events", "hours-before"),
+                Set.of("live"));
+        boolean live = Boolean.parseBoolean(a.option("live", "false"));
+        GeneratorSettings d = GeneratorSettings.DEMO;
+        long parcels = a.longOption("parcels", d.parcels());
+        long seed = a.longOption("seed", d.seed());
+        long maxEvents = a.longOption("max-events", Long.MAX_VALUE);
+        if (parcels < 1) {
+            throw new ConfigException("parcels", "must be at least 1");
+        }
+        String topic = a.config.kafka().scanEventsTopic();
+        NetworkModel network = NetworkModel.from(a.config);
+        Pacer pacer;
+        if (live) {
+            if (a.options.containsKey("rate") || a.options.containsKey("day")) {
+                throw new ConfigException("live", "follows the clock; --rate and --day are for one simulated day "
+                        + "sent at a fixed rate (leave out --live for that)");
             }
-            String topic = a.config.kafka().scanEventsTopic();
-            NetworkModel network = NetworkModel.from(a.config);
-            Pacer pacer;
-            if (live) {
-                if (a.options.containsKey("rate") || a.options.containsKey("day")) {
-                    throw new ConfigException("live", "follows the clock; --rate and --day are for one simulated day "
-                            + "sent at a fixed rate (leave out --live for that)");
-                }
-                long hoursBefore = a.longOption("hours-before", 21);
-                if (hoursBefore < 0 || hoursBefore > 24) {
-                    throw new ConfigException("hours-before", "must be between 0 and 24");
-                }
-                LiveTraffic traffic = new LiveTraffic(network, a.config.zoneOffset(), parcels, seed,
-                        System.currentTimeMillis(), (int) hoursBefore);
-                System.out.println("live traffic of " + parcels + " parcels a day into " + topic + ": the simulated day "
-                        + "started " + Instant.ofEpochMilli(traffic.firstDayStart()).atOffset(a.config.zoneOffset())
-                        .toLocalDateTime() + " (local), its scans so far are sent at once, then as the clock reaches "
-                        + "them (Ctrl-C to stop)");
-                pacer = new Pacer(traffic::hasNext, traffic::next, () -> {
-                    long due = traffic.nextReportTime() - System.currentTimeMillis();
-                    return due > 0 ? TimeUnit.MILLISECONDS.toNanos(due) : 0;
-                });
-            } else {
-                long rate = a.longOption("rate", 2000);
-                if (rate < 1) {
-                    throw new ConfigException("rate", "must be at least 1 event per second");
-                }
-                LocalDate day;
-                try {
-                    day = LocalDate.parse(a.option("day", LocalDate.now(a.config.zoneOffset()).toString()));
-                } catch (RuntimeException e) {
-                    throw new ConfigException("day", "must be a date yyyy-MM-dd");
-                }
-                TrafficSimulator sim = new TrafficSimulator(network, day, a.config.zoneOffset(), parcels, seed, 0, 1);
-                System.out.println("generating " + parcels + " parcels of " + day + " into " + topic + " at " + rate
-                        + " events/s");
-                long start = System.nanoTime();
-                long[] sent = {0};
-                pacer = new Pacer(sim::hasNext, () -> {
-                    sent[0]++;
-                    return sim.next();
-                }, () -> Math.max(0, start + sent[0] * TimeUnit.SECONDS.toNanos(1) / rate - System.nanoTime()));
+            long hoursBefore = a.longOption("hours-before", 21);
+            if (hoursBefore < 0 || hoursBefore > 24) {
+                throw new ConfigException("hours-before", "must be between 0 and 24");
             }
-            send(a, topic, pacer, maxEvents);
-        });
+            LiveTraffic traffic = new LiveTraffic(network, a.config.zoneOffset(), parcels, seed,
+                    System.currentTimeMillis(), (int) hoursBefore);
+            System.out.println("live traffic of " + parcels + " parcels a day into " + topic + ": the simulated day "
+                    + "started " + Instant.ofEpochMilli(traffic.firstDayStart()).atOffset(a.config.zoneOffset())
+                    .toLocalDateTime() + " (local), its scans so far are sent at once, then as the clock reaches "
+                    + "them (Ctrl-C to stop)");
+            pacer = new Pacer(traffic::hasNext, traffic::next, () -> {
+                long due = traffic.nextReportTime() - System.currentTimeMillis();
+                return due > 0 ? TimeUnit.MILLISECONDS.toNanos(due) : 0;
+            });
+        } else {
+            long rate = a.longOption("rate", 2000);
+            if (rate < 1) {
+                throw new ConfigException("rate", "must be at least 1 event per second");
+            }
+            LocalDate day;
+            try {
+                day = LocalDate.parse(a.option("day", LocalDate.now(a.config.zoneOffset()).toString()));
+            } catch (RuntimeException e) {
+                throw new ConfigException("day", "must be a date yyyy-MM-dd");
+            }
+            TrafficSimulator sim = new TrafficSimulator(network, day, a.config.zoneOffset(), parcels, seed, 0, 1);
+            System.out.println("generating " + parcels + " parcels of " + day + " into " + topic + " at " + rate
+                    + " events/s");
+            long start = System.nanoTime();
+            long[] sent = {0};
+            pacer = new Pacer(sim::hasNext, () -> {
+                sent[0]++;
+                return sim.next();
+            }, () -> Math.max(0, start + sent[0] * TimeUnit.SECONDS.toNanos(1) / rate - System.nanoTime()));
+        }
+        send(a, topic, pacer, maxEvents);
     }
 
     /** Where the records come from and how long to wait before the next one. */
     private record Pacer(BooleanSupplier hasNext, Supplier<byte[]> next, LongSupplier nanosUntilNext) {}
 
     private static void send(ToolArgs a, String topic, Pacer pacer, long maxEvents) throws Exception {
-        AtomicLong failed = new AtomicLong();
+        Delivery delivery = new Delivery("generate-to-kafka");
         long sent = 0;
         long start = System.nanoTime();
         long lastReport = start;
@@ -118,11 +120,7 @@ public final class GenerateToKafka {
                     continue;
                 }
                 byte[] value = pacer.next().get();
-                producer.send(new ProducerRecord<>(topic, ToolArgs.waybillKey(value), value), (m, e) -> {
-                    if (e != null && failed.getAndIncrement() == 0) {
-                        System.err.println("generate-to-kafka: records are not being written: " + e.getMessage());
-                    }
-                });
+                producer.send(new ProducerRecord<>(topic, ToolArgs.waybillKey(value), value), delivery);
                 sent++;
                 long now = System.nanoTime();
                 if (now - lastReport >= TimeUnit.SECONDS.toNanos(10)) {
@@ -132,6 +130,7 @@ public final class GenerateToKafka {
             }
             producer.flush();
         }
-        System.out.printf("done: %,d events sent, %,d failed%n", sent, failed.get());
+        System.out.printf("done: %,d events sent, %,d failed%n", sent, delivery.failed());
+        delivery.confirm(sent, topic);
     }
 }

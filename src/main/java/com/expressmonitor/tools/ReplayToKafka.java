@@ -31,16 +31,19 @@ public final class ReplayToKafka {
     private ReplayToKafka() {}
 
     public static void main(String[] args) {
-        ToolArgs.run("replay-to-kafka", () -> {
-            ToolArgs a = ToolArgs.parse(args, Set.of("file", "rate"));
-            String file = a.option("file", null);
-            if (file == null) {
-                throw new ConfigException("file", "is required: the JSON-lines file to write into Kafka");
-            }
-            String topic = a.config.kafka().scanEventsTopic();
-            long written = replay(Path.of(file), topic, a);
-            System.out.println("wrote " + written + " records from " + file + " to " + topic);
-        });
+        ToolArgs.run("replay-to-kafka", () -> replayFile(args));
+    }
+
+    /** Replays the file that {@code args} name (what {@link #main} runs, for tests). */
+    static void replayFile(String[] args) throws Exception {
+        ToolArgs a = ToolArgs.parse(args, Set.of("file", "rate"));
+        String file = a.option("file", null);
+        if (file == null) {
+            throw new ConfigException("file", "is required: the JSON-lines file to write into Kafka");
+        }
+        String topic = a.config.kafka().scanEventsTopic();
+        long written = replay(Path.of(file), topic, a);
+        System.out.println("wrote " + written + " records from " + file + " to " + topic);
     }
 
     static long replay(Path file, String topic, ToolArgs a) throws IOException, InterruptedException {
@@ -50,6 +53,7 @@ public final class ReplayToKafka {
         }
         long written = 0;
         long start = System.nanoTime();
+        Delivery delivery = new Delivery("replay-to-kafka");
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
                 KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(a.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -71,15 +75,12 @@ public final class ReplayToKafka {
                 if (rate > 0) {
                     Pause.sleep(start + written * TimeUnit.SECONDS.toNanos(1) / rate - System.nanoTime(), producer);
                 }
-                producer.send(new ProducerRecord<>(topic, ToolArgs.waybillKey(value), value), (m, e) -> {
-                    if (e != null) {
-                        System.err.println("replay-to-kafka: a record was not written: " + e.getMessage());
-                    }
-                });
+                producer.send(new ProducerRecord<>(topic, ToolArgs.waybillKey(value), value), delivery);
                 written++;
             }
             producer.flush();
         }
+        delivery.confirm(written, topic);
         return written;
     }
 

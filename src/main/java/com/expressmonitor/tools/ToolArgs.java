@@ -167,9 +167,13 @@ final class ToolArgs {
         boolean kafkaTool = tool != null
                 && (tool.endsWith("-to-kafka") || tool.equals("create-topics") || tool.equals("read-topic"));
         if (kafkaTool) {
+            // The tools that write scans need their topic (and only it: the rules topic is the job's business).
             Map<String, String> topics = tool.endsWith("-to-kafka")
-                    ? KafkaPreflight.neededTopics(parsed.config.kafka(), true, false) : Map.of();
+                    ? Map.of("kafka.topics.scan-events", parsed.config.kafka().scanEventsTopic()) : Map.of();
             KafkaPreflight.check(parsed.config.kafka(), topics, KafkaPreflight.TIMEOUT);
+            if (!topics.isEmpty()) {
+                KafkaPreflight.awaitServed(parsed.config.kafka(), topics.values(), KafkaPreflight.TIMEOUT);
+            }
         }
         return parsed;
     }
@@ -255,6 +259,8 @@ final class ToolArgs {
             return fail(tool, 2, e.getMessage(), e);
         } catch (StartupCheckException e) {
             return fail(tool, e.exitCode(), e.getMessage(), e);
+        } catch (Delivery.NotWritten e) {
+            return fail(tool, 1, e.getMessage(), e);
         } catch (Exception e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {

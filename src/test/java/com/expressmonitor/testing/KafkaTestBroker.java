@@ -1,5 +1,7 @@
 package com.expressmonitor.testing;
 
+import com.expressmonitor.io.KafkaPreflight;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -97,6 +99,8 @@ public final class KafkaTestBroker implements AutoCloseable {
     public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+            // As the tools do: writing before the partitions are served can lose a batch of an idempotent producer.
+            KafkaPreflight.awaitServed(admin, List.of(name), Duration.ofSeconds(60));
         }
     }
 

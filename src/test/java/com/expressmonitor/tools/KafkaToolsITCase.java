@@ -116,10 +116,22 @@ class KafkaToolsITCase {
     }
 
     @Test
-    void generatorWritesRealisticTrafficKeyedByWaybill() throws Exception {
-        kafka().createTopic("generated.in", 2);
-        GenerateToKafka.main(args("--kafka.topics.scan-events", "generated.in", "--rate", "100000",
-                "--parcels", "400", "--day", "2026-11-11", "--max-events", "500"));
+    void generatorWritesRealisticTrafficKeyedByWaybillRightAfterTheTopicsAreCreated() throws Exception {
+        // As a user types it: create-topics, then at once the generator. A batch written while a new partition has
+        // no serving leader yet could be lost (KAFKA-15591); many partitions make that moment likely.
+        String[] topics = {"--kafka.topics.scan-events", "generated.in", "--kafka.topics.district-metrics",
+            "generated.metrics", "--kafka.topics.alerts", "generated.alerts", "--kafka.topics.dead-letter",
+            "generated.dead", "--kafka.topics.late-events", "generated.late", "--kafka.topics.alert-rules",
+            "generated.rules", "--kafka.topics.alert-rules-results", "generated.rules-results"};
+        String[] create = java.util.Arrays.copyOf(topics, topics.length + 2);
+        create[topics.length] = "--partitions";
+        create[topics.length + 1] = "8";
+        assertThat(ToolArgs.status("create-topics", () -> CreateTopics.main(args(create)))).isZero();
+        String[] generate = java.util.Arrays.copyOf(topics, topics.length + 8);
+        System.arraycopy(new String[] {"--rate", "100000", "--parcels", "400", "--day", "2026-11-11", "--max-events",
+            "500"}, 0, generate, topics.length, 8);
+        assertThat(ToolArgs.status("generate-to-kafka", () -> GenerateToKafka.generate(args(generate)))).isZero();
+
         List<ConsumerRecord<byte[], byte[]>> records =
                 kafka().readCommitted("generated.in", Duration.ofSeconds(30), r -> r.size() >= 500);
         assertThat(records).hasSize(500);
@@ -129,5 +141,51 @@ class KafkaToolsITCase {
         assertThat(records).filteredOn(r -> parser.parse(r.value(), "p", 0).isValid())
                 .allMatch(r -> r.key() != null
                         && parser.parse(r.value(), "p", 0).event.waybillNo().equals(text(r.key())));
+    }
+
+    @Test
+    void toolsWriteOnlyIntoTheScanTopicAndNeedNoOther(@TempDir Path tmp) throws Exception {
+        kafka().createTopic("alone.in", 1);
+        Path file = tmp.resolve("scans.jsonl");
+        Files.write(file, List.of("{\"waybillNo\":\"W1\"}"));
+        // No rules topic on this cluster by that name: the job reading scans needs one, a tool writing them does not.
+        String[] a = args("--kafka.topics.scan-events", "alone.in", "--kafka.topics.alert-rules", "alone.rules",
+                "--file", file.toString());
+        assertThat(ToolArgs.status("replay-to-kafka", () -> ReplayToKafka.replayFile(a))).isZero();
+        assertThat(kafka().readCommitted("alone.in", Duration.ofSeconds(30), r -> r.size() >= 1))
+                .extracting(r -> text(r.value())).containsExactly("{\"waybillNo\":\"W1\"}");
+    }
+
+    @Test
+    void aRecordTheBrokerRefusesFailsTheReplayNamingHowManyWereLost(@TempDir Path tmp) throws Exception {
+        kafka().createTopic("small.in", 1, Map.of("max.message.bytes", "10000"));
+        // Larger than the topic allows even compressed (random text), and than a producer batch: a batch of its own.
+        java.util.Random random = new java.util.Random(11);
+        StringBuilder big = new StringBuilder("{\"waybillNo\":\"W2\",\"note\":\"");
+        while (big.length() < 30_000) {
+            big.append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
+        }
+        big.append("\"}");
+        Path file = tmp.resolve("scans.jsonl");
+        Files.write(file, List.of("{\"waybillNo\":\"W1\"}", big.toString(), "{\"waybillNo\":\"W3\"}"));
+        String[] a = args("--kafka.topics.scan-events", "small.in", "--file", file.toString());
+
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        int status;
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            status = ToolArgs.status("replay-to-kafka", () -> ReplayToKafka.replayFile(a));
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(status).isEqualTo(1);
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("replay-to-kafka: records are not being written: RecordTooLargeException");
+        assertThat(lines.get(1)).startsWith("replay-to-kafka: 1 of 3 records were not written to small.in "
+                + "(first error: RecordTooLargeException");
+        assertThat(kafka().readCommitted("small.in", Duration.ofSeconds(30), r -> r.size() >= 2))
+                .extracting(r -> text(r.value())).containsExactly("{\"waybillNo\":\"W1\"}", "{\"waybillNo\":\"W3\"}");
     }
 }
