@@ -2,7 +2,7 @@
 # The monitoring job on a Flink 2.2 session cluster, through its REST API: the local cluster of
 # jobs/flink-cluster.sh, or any cluster with FLINK_REST=http://HOST:PORT. Usable from any directory.
 #
-#   jobs/flink-job.sh submit [--parallelism N] [--from SAVEPOINT] [--allow-non-restored-state] [monitor options]
+#   jobs/flink-job.sh submit [--parallelism N] [--from SAVEPOINT] [--allow-non-restored-state] [--claim] [monitor options]
 #        uploads the job jar and runs it; monitor options default to
 #        --config config/express-monitor.yaml --source kafka --sink kafka (paths are made absolute: the job's
 #        main() runs in the JobManager, which must be able to read them); parallelism defaults to the cluster's
@@ -11,9 +11,12 @@
 #   jobs/flink-job.sh savepoint [JOB]            a savepoint; the job runs on
 #   jobs/flink-job.sh stop [JOB] [--drain]       stops the job with a savepoint and prints its path
 #                                                (--drain first closes and emits every window)
-#   jobs/flink-job.sh resume [--from PATH|latest] [--parallelism N] [monitor options]
+#   jobs/flink-job.sh resume [--from PATH|latest] [--parallelism N] [--claim] [monitor options]
 #        submits again from a savepoint or retained checkpoint (default: the newest in the cluster's savepoint and
-#        checkpoint folders), at another parallelism if given, with the last submission's options unless given
+#        checkpoint folders), at another parallelism if given, with the last submission's options unless given.
+#        Where restores claim their snapshot (the changelog state backend, or claim-mode CLAIM), Flink deletes what
+#        it restored from once newer checkpoints replace it: a savepoint on this machine is copied and the copy
+#        restored; one elsewhere is refused unless --claim hands it over (submit --from alike)
 #   jobs/flink-job.sh cancel [JOB]               cancels the job; its retained checkpoints stay
 #   jobs/flink-job.sh exceptions [JOB]           the job's failures, newest first
 # JOB is a job id; without it, the only job that is running.

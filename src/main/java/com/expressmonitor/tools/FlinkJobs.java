@@ -107,6 +107,7 @@ public final class FlinkJobs {
         String parallelism = option(args, "--parallelism", null);
         String from = option(args, "--from", null);
         boolean allowNonRestored = args.remove("--allow-non-restored-state");
+        boolean handOver = args.remove("--claim");
         if (parallelism != null && !parallelism.matches("[1-9]\\d{0,4}")) {
             throw new Usage("--parallelism must be a whole number of at least 1, got '" + parallelism + "'");
         }
@@ -126,17 +127,33 @@ public final class FlinkJobs {
         } else if (from != null && from.equals("latest")) {
             throw new Usage("--from latest is for resume; give a path to submit from a savepoint");
         }
+        if (handOver && from == null) {
+            throw new Usage("--claim is for a restore; give --from PATH with it");
+        }
         int p = parallelism != null ? Integer.parseInt(parallelism) : clusterParallelism();
+        Restore restore = from == null ? null : restore(from, claimReason(), handOver, Instant.now());
+        try {
+            run(monitorArgs, p, from, restore, allowNonRestored);
+        } catch (Refused e) {
+            if (restore != null && restore.copy() != null) {
+                deleteQuietly(restore.copy()); // the copy served this submission only
+            }
+            throw e;
+        }
+    }
 
+    private void run(List<String> monitorArgs, int p, String from, Restore restore, boolean allowNonRestored)
+            throws Refused {
         String jarId = rest.uploadJar(jar);
         ObjectNode body = FlinkRest.object();
         body.put("entryClass", ENTRY_CLASS);
         ArrayNode programArgs = body.putArray("programArgsList");
         monitorArgs.forEach(programArgs::add);
         body.put("parallelism", p);
-        if (from != null) {
-            body.put("savepointPath", from);
+        if (restore != null) {
+            body.put("savepointPath", restore.path());
             body.put("allowNonRestoredState", allowNonRestored);
+            body.put("claimMode", restore.claim() ? "CLAIM" : "NO_CLAIM");
         }
         String jobId;
         try {
@@ -154,10 +171,103 @@ public final class FlinkJobs {
         String state = awaitStarted(jobId);
         out.println("submitted job " + jobId + " at parallelism " + p + (from == null ? "" : ", restored from " + from)
                 + ": " + state);
+        if (restore != null && restore.note() != null) {
+            out.println("  " + restore.note());
+        }
         out.println("  options: " + String.join(" ", monitorArgs));
         out.println("  web UI:  " + rest.base() + "/#/job/running/" + jobId);
         if (state.equals("FAILED")) {
             throw new Refused("job " + jobId + " failed at start: " + rootCause(jobId));
+        }
+    }
+
+    /**
+     * What a submission restores from, and how: {@code path} goes to the cluster, {@code claim} says whether Flink takes
+     * the snapshot over, {@code copy} is a copy made for this restore (null when none), {@code note} a line for the
+     * operator (null when there is nothing to say).
+     */
+    record Restore(String path, boolean claim, Path copy, String note) {}
+
+    /**
+     * Why restores on this cluster must claim their snapshot, or null when they need not: the changelog state backend
+     * cannot restore otherwise (the job would fail at every checkpoint after the restore), and a cluster configured
+     * with {@code execution.state-recovery.claim-mode: CLAIM} asks for it.
+     */
+    private String claimReason() throws Refused {
+        if ("true".equalsIgnoreCase(trimmed(clusterOption("state.changelog.enabled")))) {
+            return "the cluster runs the changelog state backend, whose restores claim their snapshot";
+        }
+        if ("CLAIM".equalsIgnoreCase(trimmed(clusterOption("execution.state-recovery.claim-mode")))) {
+            return "the cluster restores in CLAIM mode (execution.state-recovery.claim-mode)";
+        }
+        return null;
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? null : s.trim();
+    }
+
+    /**
+     * How to restore from {@code from}. Where restores must claim their snapshot ({@code reason} not null), Flink owns
+     * what it restored from and deletes it once newer checkpoints replace it: a retained checkpoint is handed over
+     * (that is what it is for), but a savepoint is what an operator keeps to go back to, so a savepoint on this
+     * machine's file system is copied beside itself and the copy restored; one elsewhere is refused unless
+     * {@code handOver} ({@code --claim}) says to give it to Flink.
+     */
+    static Restore restore(String from, String reason, boolean handOver, Instant now) throws Refused {
+        if (reason == null && !handOver) {
+            return new Restore(from, false, null, null);
+        }
+        String handedOver = "claimed: " + from + " now belongs to Flink, which deletes it once newer checkpoints "
+                + "replace it" + (reason == null ? "" : " (" + reason + ")");
+        Path local = localPath(from);
+        String name = local != null ? String.valueOf(local.getFileName())
+                : from.replaceAll("/+$", "").replaceAll(".*/", "");
+        if (handOver || !name.startsWith("savepoint-")) {
+            return new Restore(from, true, null, handedOver);
+        }
+        if (local == null) {
+            throw new Refused(reason + ", which would hand savepoint " + from + " to Flink to delete once newer "
+                    + "checkpoints replace it; copy it and resume from the copy, or add --claim to hand it over");
+        }
+        if (!Files.isRegularFile(local.resolve("_metadata"))) {
+            return new Restore(from, true, null, null); // not a savepoint: the cluster's refusal names it
+        }
+        Path copy = local.resolveSibling(name + ".claimed-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneId.systemDefault()).format(now));
+        try (Stream<Path> files = Files.walk(local)) {
+            for (Path f : files.sorted().toList()) {
+                Path target = copy.resolve(local.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        } catch (IOException e) {
+            deleteQuietly(copy);
+            throw new Refused("cannot copy savepoint " + from + " for a restore that claims it (" + reason + "): "
+                    + e.getMessage() + "; free space beside it, or add --claim to hand the savepoint itself to Flink");
+        }
+        return new Restore(copy.toUri().toString(), true, copy, "claimed: a copy, " + copy.toUri() + " (" + reason
+                + "); the savepoint stays as it was");
+    }
+
+    /** The local path of a {@code file:} URI or an absolute path, or null for another file system. */
+    private static Path localPath(String location) {
+        if (location.startsWith("file:")) {
+            return Path.of(URI.create(location).getPath());
+        }
+        return location.startsWith("/") ? Path.of(location) : null;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException ignored) {
+            // a copy left behind takes space but does no harm
         }
     }
 

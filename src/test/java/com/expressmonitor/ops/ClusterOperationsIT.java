@@ -185,6 +185,7 @@ class ClusterOperationsIT {
         String job2 = group(resumed.out(), "submitted job ([0-9a-f]{32}) at parallelism 1, restored from \\S+: RUNNING");
         assertThat(group(resumed.out(), "restored from (\\S+): RUNNING").replaceAll("/$", ""))
                 .isEqualTo(savepoint.replace("file:/", "file:///").replaceAll("/$", ""));
+        resumedFrom(resumed.out());
 
         // The rest of the day, then a stop that drains: every window is closed, emitted and committed.
         assertThat(feed.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
@@ -195,6 +196,9 @@ class ClusterOperationsIT {
         await("the input is read and checkpointed", () -> lag() == 0);
         scripts.run(MINUTES_3, "flink-job.sh", "stop", job2, "--drain").ok();
         assertThat(state(job2)).isEqualTo("FINISHED");
+        // The operator's savepoint is still there to go back to, after the resumed job's checkpoints.
+        assertThat(Path.of(URI.create(savepoint.replace("file:/", "file:///")).getPath()).resolve("_metadata"))
+                .isRegularFile();
 
         // The same input in one uninterrupted bounded run of the runnable jar.
         List<String> golden = jobOptions("golden", "ops-golden");
@@ -215,6 +219,11 @@ class ClusterOperationsIT {
         List<String> taskManagerLog = taskManagerLogLines();
         assertThat(taskManagerLog).filteredOn(l -> l.contains(" ERROR ")).isEmpty();
         assertThat(taskManagerLog).anyMatch(l -> l.contains("was committed before the restore; not committing it again"));
+    }
+
+    /** What the resume said beyond the job and the savepoint: nothing, on a cluster whose restores do not claim. */
+    void resumedFrom(String out) {
+        assertThat(out).doesNotContain("claimed:");
     }
 
     @Test
@@ -247,8 +256,13 @@ class ClusterOperationsIT {
                 "--alerts.defaults.SORTING_CENTER.backlog.yellow", "5",
                 "--alerts.defaults.SORTING_CENTER.backlog.red", "10");
         try {
-            await("alerts and metrics are committed", () -> !topics.readCommitted("express.alerts").isEmpty()
-                    && !topics.readCommitted("express.district-metrics").isEmpty());
+            try {
+                await("alerts and metrics are committed", () -> !topics.readCommitted("express.alerts").isEmpty()
+                        && !topics.readCommitted("express.district-metrics").isEmpty());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the monitor is " + (monitor.isAlive() ? "running" : "gone")
+                        + ", its log ends:\n" + tail(work.resolve("kafka/monitor.log"), 40), e);
+            }
             assertThat(monitor.isAlive()).isTrue();
             JsonNode jobs = get("http://localhost:" + scripts.env("MONITOR_REST_PORT") + "/jobs/overview").path("jobs");
             assertThat(jobs).hasSize(1);
@@ -257,8 +271,24 @@ class ClusterOperationsIT {
             assertThat(get("http://localhost:" + scripts.env("MONITOR_REST_PORT") + "/jobs/" + id + "/exceptions")
                     .path("exceptionHistory").path("entries")).isEmpty();
         } finally {
-            monitor.descendants().forEach(ProcessHandle::destroy);
+            // Gone before the next test: the golden run of another test takes the same web UI port.
+            List<ProcessHandle> children = monitor.descendants().toList();
+            children.forEach(ProcessHandle::destroy);
             monitor.destroy();
+            if (!monitor.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                children.forEach(ProcessHandle::destroyForcibly);
+                monitor.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The last {@code n} lines of a log, for a failure's message. */
+    private static String tail(Path log, int n) {
+        try (Stream<String> lines = Files.lines(log)) {
+            List<String> all = lines.toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(" + log + " cannot be read: " + e.getMessage() + ")";
         }
     }
 
