@@ -8,9 +8,9 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -123,6 +123,7 @@ public final class KafkaPreflight {
         Properties p = KafkaIo.clientProperties(k);
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
         p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "express-traffic-monitor-preflight");
+        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
         try (Admin admin = Admin.create(p)) {
             awaitServed(admin, topics, timeout);
         } catch (KafkaException e) {

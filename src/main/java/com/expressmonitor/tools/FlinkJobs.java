@@ -133,7 +133,7 @@ public final class FlinkJobs {
         int p = parallelism != null ? Integer.parseInt(parallelism) : clusterParallelism();
         Restore restore = from == null ? null : restore(from, claimReason(), handOver, Instant.now());
         try {
-            run(monitorArgs, p, from, restore, allowNonRestored);
+            submitJar(monitorArgs, p, from, restore, allowNonRestored);
         } catch (Refused e) {
             if (restore != null && restore.copy() != null) {
                 deleteQuietly(restore.copy()); // the copy served this submission only
@@ -142,7 +142,7 @@ public final class FlinkJobs {
         }
     }
 
-    private void run(List<String> monitorArgs, int p, String from, Restore restore, boolean allowNonRestored)
+    private void submitJar(List<String> monitorArgs, int p, String from, Restore restore, boolean allowNonRestored)
             throws Refused {
         String jarId = rest.uploadJar(jar);
         ObjectNode body = FlinkRest.object();
@@ -221,8 +221,11 @@ public final class FlinkJobs {
         String handedOver = "claimed: " + from + " now belongs to Flink, which deletes it once newer checkpoints "
                 + "replace it" + (reason == null ? "" : " (" + reason + ")");
         Path local = localPath(from);
+        if (local != null && String.valueOf(local.getFileName()).equals("_metadata")) {
+            local = local.getParent(); // Flink takes a snapshot's folder or its metadata file
+        }
         String name = local != null ? String.valueOf(local.getFileName())
-                : from.replaceAll("/+$", "").replaceAll(".*/", "");
+                : from.replaceAll("/+$", "").replaceAll("/_metadata$", "").replaceAll(".*/", "");
         if (handOver || !name.startsWith("savepoint-")) {
             return new Restore(from, true, null, handedOver);
         }

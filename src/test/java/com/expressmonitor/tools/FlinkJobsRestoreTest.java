@@ -49,6 +49,22 @@ class FlinkJobsRestoreTest {
     }
 
     @Test
+    void aSavepointNamedByItsMetadataFileIsCopiedToo(@TempDir Path tmp) throws Exception {
+        Path savepoint = Files.createDirectories(tmp.resolve("savepoint-1a2b3c-0123456789ab"));
+        Files.writeString(savepoint.resolve("_metadata"), "metadata");
+
+        Restore r = FlinkJobs.restore(savepoint.resolve("_metadata").toString(), REASON, false, NOW);
+
+        Path copy = tmp.resolve("savepoint-1a2b3c-0123456789ab.claimed-" + STAMP);
+        assertThat(r.copy()).isEqualTo(copy);
+        assertThat(r.path()).isEqualTo(copy.toUri().toString());
+        assertThat(copy.resolve("_metadata")).hasContent("metadata");
+        assertThat(savepoint.resolve("_metadata")).hasContent("metadata");
+        assertThatThrownBy(() -> FlinkJobs.restore("s3://b/savepoint-1a2b3c-0123456789ab/_metadata", REASON, false, NOW))
+                .isInstanceOf(Refused.class).hasMessageContaining("add --claim to hand it over");
+    }
+
+    @Test
     void aRetainedCheckpointIsHandedOver() throws Exception {
         String chk = "file:/ck/0f1e2d3c4b5a69788796a5b4c3d2e1f0/chk-42";
         assertThat(FlinkJobs.restore(chk, REASON, false, NOW)).isEqualTo(new Restore(chk, true, null, "claimed: " + chk
