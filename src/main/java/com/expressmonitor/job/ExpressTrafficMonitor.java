@@ -187,8 +187,12 @@ public final class ExpressTrafficMonitor {
             checkInput(cli.source().substring(5));
         }
         if (kafka) {
-            KafkaPreflight.check(config.kafka(), KafkaPreflight.neededTopics(config.kafka(),
-                    cli.source().equals("kafka"), cli.sink().equals("kafka")), KafkaPreflight.TIMEOUT);
+            Map<String, String> topics = KafkaPreflight.neededTopics(config.kafka(), cli.source().equals("kafka"),
+                    cli.sink().equals("kafka"));
+            KafkaPreflight.check(config.kafka(), topics, KafkaPreflight.TIMEOUT);
+            // Topics created a moment ago: a transaction's batch into a partition not yet served would fail the
+            // transaction and restart the job at its start.
+            KafkaPreflight.awaitServed(config.kafka(), topics.values(), KafkaPreflight.TIMEOUT);
         }
         RuleInput rules = rules(cli, config);
         if (cli.sink().startsWith("dir:")) {
