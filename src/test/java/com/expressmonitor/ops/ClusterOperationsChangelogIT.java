@@ -45,10 +45,15 @@ class ClusterOperationsChangelogIT extends ClusterOperationsIT {
     /** The copy that the resume restored from. */
     private static Path claimedCopy;
 
-    /** Flink deleted the claimed copy once the resumed job's checkpoints replaced it: what it would have done to the savepoint. */
+    /**
+     * Flink deleted the claimed copy once the resumed job's checkpoints replaced it: what it would have done to the
+     * savepoint itself.
+     */
     @AfterAll
     static void theClaimedCopyIsGone() throws InterruptedException {
-        assertThat(claimedCopy).isNotNull();
+        if (claimedCopy == null) {
+            return; // the test that resumes failed before the resume, and says why
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (Files.exists(claimedCopy.resolve("_metadata")) && System.nanoTime() < deadline) {
             Thread.sleep(200);
