@@ -62,7 +62,8 @@ public final class KafkaPreflight {
     }
 
     /**
-     * Connects with the job's client properties and checks that the topics exist.
+     * Connects with the job's client properties, checks that the topics exist and waits until their partitions are
+     * served ({@link #awaitServed}).
      *
      * @param topics configuration key to topic name, as from {@link #neededTopics}
      * @throws StartupCheckException one line naming the bootstrap servers, the topics or the refused credentials
@@ -102,6 +103,9 @@ public final class KafkaPreflight {
                     throw new StartupCheckException(2, "Kafka at " + servers + " lacks the topics "
                             + String.join(", ", missing) + "; create them with jobs/create-topics.sh");
                 }
+                if (!topics.isEmpty()) {
+                    awaitServed(admin, topics.values(), timeout);
+                }
             } catch (ExecutionException e) {
                 throw failure(e.getCause(), k, timeout);
             } catch (java.util.concurrent.TimeoutException e) {
@@ -116,63 +120,46 @@ public final class KafkaPreflight {
     }
 
     /**
-     * Waits until the leader of every partition of {@code topics} answers for it, connecting with the job's client
-     * properties; see {@link #awaitServed(Admin, Collection, Duration)}.
-     */
-    public static void awaitServed(KafkaSettings k, Collection<String> topics, Duration timeout) {
-        Properties p = KafkaIo.clientProperties(k);
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
-        p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "express-traffic-monitor-preflight");
-        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
-        try (Admin admin = Admin.create(p)) {
-            awaitServed(admin, topics, timeout);
-        } catch (KafkaException e) {
-            throw failure(e, k, timeout);
-        }
-    }
-
-    /**
      * Waits until the leader of every partition of {@code topics} answers an offsets request for it. A topic exists
      * for the controller a moment before its partitions' leaders serve them, and an idempotent producer that writes
      * into a partition in that moment can lose a batch (its first request is refused, a later one is taken, and every
-     * retry of the first is then out of sequence: KAFKA-15591): the tools that write into a topic, and the tool that
-     * creates topics, wait here first.
+     * retry of the first is then out of sequence: KAFKA-15591): {@link #check} waits here for the topics it checked,
+     * and the tool that creates topics before it ends.
      *
      * @throws StartupCheckException naming the topics whose partitions have no serving leader after {@code timeout}
      */
     public static void awaitServed(Admin admin, Collection<String> topics, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (TopicDescription t : admin.describeTopics(topics).allTopicNames().get().values()) {
-                    for (TopicPartitionInfo partition : t.partitions()) {
-                        latest.put(new TopicPartition(t.name(), partition.partition()), OffsetSpec.latest());
+        try {
+            while (true) {
+                try {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    for (TopicDescription t : admin.describeTopics(topics).allTopicNames().get().values()) {
+                        for (TopicPartitionInfo partition : t.partitions()) {
+                            latest.put(new TopicPartition(t.name(), partition.partition()), OffsetSpec.latest());
+                        }
                     }
+                    admin.listOffsets(latest).all().get();
+                    return;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RetriableException)) {
+                        throw new StartupCheckException(1, "the partitions of " + String.join(", ", topics)
+                                + " cannot be read: " + rootMessage(e), e);
+                    }
+                    last = e;
                 }
-                admin.listOffsets(latest).all().get();
-                return;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException)) {
+                if (System.nanoTime() >= deadline) {
                     throw new StartupCheckException(1, "the partitions of " + String.join(", ", topics)
-                            + " cannot be read: " + rootMessage(e), e);
+                            + " have no leader that serves them after " + timeout.toSeconds() + " s ("
+                            + rootMessage(last) + "); is every broker of the cluster up?", last);
                 }
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartupCheckException(1, "interrupted while waiting for " + String.join(", ", topics), e);
-            }
-            try {
                 Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartupCheckException(1, "interrupted while waiting for " + String.join(", ", topics), e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupCheckException(1, "interrupted while waiting for " + String.join(", ", topics), e);
         }
-        throw new StartupCheckException(1, "the partitions of " + String.join(", ", topics) + " have no leader that "
-                + "serves them after " + timeout.toSeconds() + " s" + (last == null ? "" : " (" + rootMessage(last)
-                + ")") + "; is every broker of the cluster up?", last);
     }
 
     /** The one line for what went wrong while talking to the cluster. */

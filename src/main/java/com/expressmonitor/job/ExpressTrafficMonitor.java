@@ -187,12 +187,10 @@ public final class ExpressTrafficMonitor {
             checkInput(cli.source().substring(5));
         }
         if (kafka) {
-            Map<String, String> topics = KafkaPreflight.neededTopics(config.kafka(), cli.source().equals("kafka"),
-                    cli.sink().equals("kafka"));
-            KafkaPreflight.check(config.kafka(), topics, KafkaPreflight.TIMEOUT);
-            // Topics created a moment ago: a transaction's batch into a partition not yet served would fail the
-            // transaction and restart the job at its start.
-            KafkaPreflight.awaitServed(config.kafka(), topics.values(), KafkaPreflight.TIMEOUT);
+            // Also waits until the topics' partitions are served: in topics created a moment ago, a transaction's batch
+            // into a partition not yet served would fail the transaction and restart the job at its start.
+            KafkaPreflight.check(config.kafka(), KafkaPreflight.neededTopics(config.kafka(),
+                    cli.source().equals("kafka"), cli.sink().equals("kafka")), KafkaPreflight.TIMEOUT);
         }
         RuleInput rules = rules(cli, config);
         if (cli.sink().startsWith("dir:")) {

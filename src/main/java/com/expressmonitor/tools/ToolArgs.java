@@ -171,9 +171,6 @@ final class ToolArgs {
             Map<String, String> topics = tool.endsWith("-to-kafka")
                     ? Map.of("kafka.topics.scan-events", parsed.config.kafka().scanEventsTopic()) : Map.of();
             KafkaPreflight.check(parsed.config.kafka(), topics, KafkaPreflight.TIMEOUT);
-            if (!topics.isEmpty()) {
-                KafkaPreflight.awaitServed(parsed.config.kafka(), topics.values(), KafkaPreflight.TIMEOUT);
-            }
         }
         return parsed;
     }

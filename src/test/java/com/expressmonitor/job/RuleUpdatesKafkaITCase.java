@@ -11,6 +11,7 @@ import com.expressmonitor.io.OutputJson;
 import com.expressmonitor.testing.KafkaTestBroker;
 import com.expressmonitor.testing.PipelineRun;
 import com.expressmonitor.testing.Scans;
+import com.expressmonitor.testing.StandardError;
 import com.expressmonitor.testing.TestCluster;
 import com.expressmonitor.tools.AlertRules;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,23 +145,16 @@ class RuleUpdatesKafkaITCase {
     /** Runs {@code jobs/rules.sh} (the tool behind it) with the case's settings: exit status, stdout, stderr. */
     private record Tool(int exit, String out, String err) {}
 
-    private static Tool rules(String name, String... args) {
+    private static Tool rules(String name, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
         overrides(name).forEach((k, v) -> {
             all.add("--" + k);
             all.add(v);
         });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        int exit;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            exit = AlertRules.status(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(stderr);
-        }
-        return new Tool(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        StandardError.Captured<Integer> run = StandardError.capture(() ->
+                AlertRules.status(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8)));
+        return new Tool(run.value(), out.toString(StandardCharsets.UTF_8), run.err());
     }
 
     private static Path file(String name, String text) throws Exception {

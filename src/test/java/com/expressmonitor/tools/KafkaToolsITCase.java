@@ -3,6 +3,7 @@ package com.expressmonitor.tools;
 import com.expressmonitor.config.ConfigException;
 import com.expressmonitor.event.ScanParser;
 import com.expressmonitor.testing.KafkaTestBroker;
+import com.expressmonitor.testing.StandardError;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -32,10 +33,12 @@ class KafkaToolsITCase {
     }
 
     private static String[] args(String... extra) {
-        String[] base = {"--kafka.bootstrap-servers", kafka().bootstrapServers()};
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return concat(new String[] {"--kafka.bootstrap-servers", kafka().bootstrapServers()}, extra);
+    }
+
+    private static String[] concat(String[] first, String... then) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + then.length);
+        System.arraycopy(then, 0, all, first.length, then.length);
         return all;
     }
 
@@ -123,14 +126,11 @@ class KafkaToolsITCase {
             "generated.metrics", "--kafka.topics.alerts", "generated.alerts", "--kafka.topics.dead-letter",
             "generated.dead", "--kafka.topics.late-events", "generated.late", "--kafka.topics.alert-rules",
             "generated.rules", "--kafka.topics.alert-rules-results", "generated.rules-results"};
-        String[] create = java.util.Arrays.copyOf(topics, topics.length + 2);
-        create[topics.length] = "--partitions";
-        create[topics.length + 1] = "8";
-        assertThat(ToolArgs.status("create-topics", () -> CreateTopics.main(args(create)))).isZero();
-        String[] generate = java.util.Arrays.copyOf(topics, topics.length + 8);
-        System.arraycopy(new String[] {"--rate", "100000", "--parcels", "400", "--day", "2026-11-11", "--max-events",
-            "500"}, 0, generate, topics.length, 8);
-        assertThat(ToolArgs.status("generate-to-kafka", () -> GenerateToKafka.generate(args(generate)))).isZero();
+        String[] create = args(concat(topics, "--partitions", "8"));
+        assertThat(ToolArgs.status("create-topics", () -> CreateTopics.main(create))).isZero();
+        String[] generate = args(concat(topics, "--rate", "100000", "--parcels", "400", "--day", "2026-11-11",
+                "--max-events", "500"));
+        assertThat(ToolArgs.status("generate-to-kafka", () -> GenerateToKafka.generate(generate))).isZero();
 
         List<ConsumerRecord<byte[], byte[]>> records =
                 kafka().readCommitted("generated.in", Duration.ofSeconds(30), r -> r.size() >= 500);
@@ -170,17 +170,10 @@ class KafkaToolsITCase {
         Files.write(file, List.of("{\"waybillNo\":\"W1\"}", big.toString(), "{\"waybillNo\":\"W3\"}"));
         String[] a = args("--kafka.topics.scan-events", "small.in", "--file", file.toString());
 
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream before = System.err;
-        int status;
-        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            status = ToolArgs.status("replay-to-kafka", () -> ReplayToKafka.replayFile(a));
-        } finally {
-            System.setErr(before);
-        }
-        assertThat(status).isEqualTo(1);
-        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        StandardError.Captured<Integer> run =
+                StandardError.capture(() -> ToolArgs.status("replay-to-kafka", () -> ReplayToKafka.replayFile(a)));
+        assertThat(run.value()).isEqualTo(1);
+        List<String> lines = run.err().lines().toList();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).startsWith("replay-to-kafka: records are not being written: RecordTooLargeException");
         assertThat(lines.get(1)).startsWith("replay-to-kafka: 1 of 3 records were not written to small.in "
