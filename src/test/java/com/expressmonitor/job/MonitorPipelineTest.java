@@ -1,0 +1,81 @@
+package com.expressmonitor.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.expressmonitor.config.ConfigLoader;
+import com.expressmonitor.config.MonitorConfig;
+import com.expressmonitor.event.ScanParser;
+import com.expressmonitor.io.ConsoleOutputs;
+import com.expressmonitor.io.KafkaIo;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamEdge;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The network buffer timeouts of the topology's edges, as Flink builds its graph. */
+class MonitorPipelineTest {
+    @Test
+    void theEdgesAfterTheTrackerFlushWithinTenMillisecondsAndTheScansEdgeAsConfigured() {
+        assertThat(timeouts(new Configuration())).isEqualTo(Map.of(
+                "classify-scans -> parcel-tracker", 100L,
+                "parcel-tracker -> district-metrics", 10L,
+                "district-metrics -> district-alerts", 10L,
+                "district-metrics-time -> alert-rules", 10L,
+                "alert-rules -> district-alerts", 10L));
+    }
+
+    @Test
+    void aShorterConfiguredTimeoutHoldsEverywhere() {
+        Configuration conf = new Configuration();
+        conf.setString("execution.buffer-timeout.interval", "5ms");
+        assertThat(timeouts(conf)).containsOnlyKeys("classify-scans -> parcel-tracker",
+                "parcel-tracker -> district-metrics", "district-metrics -> district-alerts",
+                "district-metrics-time -> alert-rules", "alert-rules -> district-alerts").allSatisfy((edge, ms) ->
+                        assertThat(ms).as(edge).isEqualTo(5L));
+    }
+
+    @Test
+    void aJobThatFlushesOnlyFullBuffersKeepsThatOnEveryEdge() {
+        Configuration conf = new Configuration();
+        conf.setString("execution.buffer-timeout.enabled", "false");
+        assertThat(timeouts(conf)).allSatisfy((edge, ms) -> assertThat(ms).as(edge).isEqualTo(-1L));
+    }
+
+    @Test
+    void onlyAStreamingRunGetsTheSparseEdgesTimeout() {
+        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, 100)).isEqualTo(10);
+        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, 0)).isZero();
+        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.BATCH, 100)).isEqualTo(-1);
+        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.AUTOMATIC, 100)).isEqualTo(-1);
+    }
+
+    /** The buffer timeout of every network edge between the topology's operators with state or watermarks. */
+    private static Map<String, Long> timeouts(Configuration conf) {
+        MonitorConfig config = ConfigLoader.defaults();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ScanInput input = new ScanInput(KafkaIo.source(config, new ScanParser(config.facilities(),
+                config.maxFutureMillis())), true, "Kafka", "source-kafka");
+        MonitorPipeline.build(env, config, input, ConsoleOutputs.create(config.zoneOffsetSeconds(), false, false, false));
+        StreamGraph graph = env.getStreamGraph();
+        Map<String, Long> timeouts = new TreeMap<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            for (StreamEdge edge : node.getOutEdges()) {
+                String to = graph.getStreamNode(edge.getTargetId()).getTransformationUID();
+                String from = node.getTransformationUID();
+                boolean chained = node.getParallelism() == graph.getStreamNode(edge.getTargetId()).getParallelism()
+                        && edge.getPartitioner().toString().equals("FORWARD");
+                if (!chained && !to.startsWith("sink-") && !to.startsWith("Sink Committer") && !from.startsWith("rule-")) {
+                    timeouts.put(from + " -> " + to, edge.getBufferTimeout());
+                }
+            }
+        }
+        return timeouts;
+    }
+}
