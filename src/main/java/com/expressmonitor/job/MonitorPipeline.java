@@ -170,8 +170,8 @@ public final class MonitorPipeline {
 
     /**
      * The buffer timeout of the sparse edges: {@link #SPARSE_EDGE_BUFFER_TIMEOUT_MS}, or the job's own if that is
-     * shorter. A job configured to flush only full buffers (-1) keeps that everywhere, and so does one run in another
-     * mode than streaming (-1, Flink's default there: a batch exchange refuses any timeout).
+     * shorter. For a job configured to flush only full buffers, and for one run in another mode than streaming (a
+     * batch exchange refuses any timeout), -1: the job's own setting holds on these edges too.
      */
     static long sparseEdgeBufferTimeout(RuntimeExecutionMode mode, long configured) {
         if (mode != RuntimeExecutionMode.STREAMING || configured < 0) {
