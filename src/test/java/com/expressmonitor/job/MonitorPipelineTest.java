@@ -21,6 +21,11 @@ import java.util.TreeMap;
 
 /** The network buffer timeouts of the topology's edges, as Flink builds its graph. */
 class MonitorPipelineTest {
+    /** The network edges between the operators, leaving out the sinks' and the rule updates' source's. */
+    private static final String[] EDGES = {"classify-scans -> parcel-tracker", "parcel-tracker -> district-metrics",
+        "district-metrics -> district-alerts", "district-metrics-time -> alert-rules",
+        "alert-rules -> district-alerts"};
+
     @Test
     void theEdgesAfterTheTrackerFlushWithinTenMillisecondsAndTheScansEdgeAsConfigured() {
         assertThat(timeouts(new Configuration())).isEqualTo(Map.of(
@@ -35,17 +40,16 @@ class MonitorPipelineTest {
     void aShorterConfiguredTimeoutHoldsEverywhere() {
         Configuration conf = new Configuration();
         conf.setString("execution.buffer-timeout.interval", "5ms");
-        assertThat(timeouts(conf)).containsOnlyKeys("classify-scans -> parcel-tracker",
-                "parcel-tracker -> district-metrics", "district-metrics -> district-alerts",
-                "district-metrics-time -> alert-rules", "alert-rules -> district-alerts").allSatisfy((edge, ms) ->
-                        assertThat(ms).as(edge).isEqualTo(5L));
+        assertThat(timeouts(conf)).containsOnlyKeys(EDGES)
+                .allSatisfy((edge, ms) -> assertThat(ms).as(edge).isEqualTo(5L));
     }
 
     @Test
     void aJobThatFlushesOnlyFullBuffersKeepsThatOnEveryEdge() {
         Configuration conf = new Configuration();
         conf.setString("execution.buffer-timeout.enabled", "false");
-        assertThat(timeouts(conf)).allSatisfy((edge, ms) -> assertThat(ms).as(edge).isEqualTo(-1L));
+        assertThat(timeouts(conf)).containsOnlyKeys(EDGES)
+                .allSatisfy((edge, ms) -> assertThat(ms).as(edge).isEqualTo(-1L));
     }
 
     @Test
@@ -56,22 +60,26 @@ class MonitorPipelineTest {
         assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.AUTOMATIC, 100)).isEqualTo(-1);
     }
 
-    /** The buffer timeout of every network edge between the topology's operators with state or watermarks. */
+    /** The buffer timeout of each of the {@link #EDGES}, as Flink's graph of the topology has it. */
     private static Map<String, Long> timeouts(Configuration conf) {
         MonitorConfig config = ConfigLoader.defaults();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ScanInput input = new ScanInput(KafkaIo.source(config, new ScanParser(config.facilities(),
                 config.maxFutureMillis())), true, "Kafka", "source-kafka");
-        MonitorPipeline.build(env, config, input, ConsoleOutputs.create(config.zoneOffsetSeconds(), false, false, false));
+        MonitorPipeline.build(env, config, input,
+                ConsoleOutputs.create(config.zoneOffsetSeconds(), false, false, false));
         StreamGraph graph = env.getStreamGraph();
         Map<String, Long> timeouts = new TreeMap<>();
         for (StreamNode node : graph.getStreamNodes()) {
             for (StreamEdge edge : node.getOutEdges()) {
-                String to = graph.getStreamNode(edge.getTargetId()).getTransformationUID();
+                StreamNode target = graph.getStreamNode(edge.getTargetId());
                 String from = node.getTransformationUID();
-                boolean chained = node.getParallelism() == graph.getStreamNode(edge.getTargetId()).getParallelism()
+                String to = target.getTransformationUID();
+                // A forward edge between equal parallelisms is chained: no network buffer.
+                boolean chained = node.getParallelism() == target.getParallelism()
                         && edge.getPartitioner().toString().equals("FORWARD");
-                if (!chained && !to.startsWith("sink-") && !to.startsWith("Sink Committer") && !from.startsWith("rule-")) {
+                boolean output = to.startsWith("sink-") || to.startsWith("Sink Committer") || from.startsWith("rule-");
+                if (!chained && !output) {
                     timeouts.put(from + " -> " + to, edge.getBufferTimeout());
                 }
             }
