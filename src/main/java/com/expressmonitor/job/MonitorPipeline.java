@@ -170,14 +170,11 @@ public final class MonitorPipeline {
 
     /**
      * The buffer timeout of the sparse edges: {@link #SPARSE_EDGE_BUFFER_TIMEOUT_MS}, or the job's own if that is
-     * shorter. For a job configured to flush only full buffers, and for one run in another mode than streaming (a
-     * batch exchange refuses any timeout), -1: the job's own setting holds on these edges too.
+     * shorter, -1 (flush only full buffers) included. In another mode than streaming -1, the job's own setting (a
+     * batch exchange refuses any timeout).
      */
     static long sparseEdgeBufferTimeout(RuntimeExecutionMode mode, long configured) {
-        if (mode != RuntimeExecutionMode.STREAMING || configured < 0) {
-            return -1;
-        }
-        return Math.min(configured, SPARSE_EDGE_BUFFER_TIMEOUT_MS);
+        return mode == RuntimeExecutionMode.STREAMING ? Math.min(configured, SPARSE_EDGE_BUFFER_TIMEOUT_MS) : -1;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -56,6 +57,7 @@ class MonitorPipelineTest {
     void onlyAStreamingRunGetsTheSparseEdgesTimeout() {
         assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, 100)).isEqualTo(10);
         assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, 0)).isZero();
+        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, -1)).isEqualTo(-1);
         assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.BATCH, 100)).isEqualTo(-1);
         assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.AUTOMATIC, 100)).isEqualTo(-1);
     }
@@ -77,7 +79,7 @@ class MonitorPipelineTest {
                 String to = target.getTransformationUID();
                 // A forward edge between equal parallelisms is chained: no network buffer.
                 boolean chained = node.getParallelism() == target.getParallelism()
-                        && edge.getPartitioner().toString().equals("FORWARD");
+                        && edge.getPartitioner() instanceof ForwardPartitioner;
                 boolean output = to.startsWith("sink-") || to.startsWith("Sink Committer") || from.startsWith("rule-");
                 if (!chained && !output) {
                     timeouts.put(from + " -> " + to, edge.getBufferTimeout());
