@@ -1,7 +1,5 @@
 package com.expressmonitor.io;
 
-import com.expressmonitor.io.Outputs;
-
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -15,8 +13,6 @@ import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -110,13 +106,9 @@ public final class DirectoryOutputs {
     }
 
     private static void deleteTree(java.nio.file.Path path, String shown) {
-        List<java.nio.file.Path> all = new ArrayList<>();
-        try (Stream<java.nio.file.Path> walk = Files.walk(path)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(all::add);
-            for (java.nio.file.Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            Folders.deleteTree(path);
+        } catch (IOException e) {
             throw new StartupCheckException(2, "cannot replace output folder " + shown + ": " + reason(e)
                     + "; delete it yourself or choose another folder", e);
         }

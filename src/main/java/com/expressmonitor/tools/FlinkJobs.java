@@ -1,5 +1,6 @@
 package com.expressmonitor.tools;
 
+import com.expressmonitor.io.Folders;
 import com.expressmonitor.tools.FlinkRest.Refused;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -265,10 +266,8 @@ public final class FlinkJobs {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
+        try {
+            Folders.deleteTree(dir);
         } catch (IOException ignored) {
             // a copy left behind takes space but does no harm
         }
