@@ -7,6 +7,7 @@ import com.expressmonitor.district.DistrictMetrics;
 import com.expressmonitor.event.DeadLetter;
 import com.expressmonitor.event.LateEvent;
 import com.expressmonitor.event.ScanParser;
+import com.expressmonitor.io.Folders;
 import com.expressmonitor.io.KafkaIo;
 import com.expressmonitor.io.ReplayFileSource;
 import com.expressmonitor.job.MonitorPipeline;
@@ -21,7 +22,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,46 +110,20 @@ public final class MonitorBenchmark {
         String backend = a.getOrDefault("backend", "rocksdb");
         int parallelism = Integer.parseInt(a.getOrDefault("parallelism", "2"));
         double rate = Double.parseDouble(a.getOrDefault("rate", "0"));
-        String interval = a.getOrDefault("checkpoint-interval", "10s");
         Path checkpoints = Files.createTempDirectory("monitor-benchmark-chk");
+        MonitorConfig config = config(a, Map.of());
 
-        Map<String, String> overrides = new HashMap<>();
-        for (Map.Entry<String, String> e : a.entrySet()) {
-            if (e.getKey().startsWith("monitor.")) {
-                overrides.put(e.getKey().substring("monitor.".length()), e.getValue());
-            }
-        }
-        MonitorConfig config = ConfigLoader.loadResource("/express-monitor-defaults.yaml", overrides);
-
-        Configuration flink = new Configuration();
-        Map<String, String> options = new LinkedHashMap<>();
-        options.putAll(MonitorPipeline.flinkDefaults());
-        if (job.equals("sql")) {
-            options.put("pipeline.auto-generate-uids", "true"); // the planner's operators carry no uids
-        }
+        Map<String, String> options = flinkOptions(a, job, checkpoints);
         options.put("state.backend.type", backend);
         options.put("state.backend.rocksdb.timer-service.factory", "HEAP");
-        options.put("execution.checkpointing.interval", interval);
-        options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
-        // The changelog's storage beside the checkpoints, if --flink.state.changelog.enabled turns it on.
-        options.put("state.changelog.dstl.dfs.base-path", checkpoints.resolve("changelog").toUri().toString());
         options.put("metrics.reporter.capture.factory.class", CapturingReporter.class.getName());
         options.put("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         options.put("state.backend.rocksdb.metrics.total-sst-files-size", "true");
         options.put("state.backend.rocksdb.metrics.cur-size-all-mem-tables", "true");
         options.put("state.backend.rocksdb.metrics.estimate-num-keys", "true");
-        for (Map.Entry<String, String> e : a.entrySet()) {
-            if (e.getKey().startsWith("flink.")) {
-                options.put(e.getKey().substring("flink.".length()), e.getValue());
-            }
-        }
-        options.forEach(flink::setString);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = environment(a, options, parallelism);
 
-        // The generated day lies at a fixed date; "now" for validation is the end of the following day.
-        long now = java.time.LocalDate.parse(BenchData.DAY).plusDays(2).toEpochDay() * 86_400_000L;
-        ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> now);
+        ScanParser parser = parser(config);
         MemorySource source = new MemorySource(parser, rate, config.outOfOrdernessMillis(), config.windowSizeMillis(),
                 BenchData.splits.length);
         MemorySource.reset();
@@ -243,36 +217,13 @@ public final class MonitorBenchmark {
         String input = a.get("input");
         int parallelism = Integer.parseInt(a.getOrDefault("parallelism", "2"));
         Path checkpoints = Files.createTempDirectory("monitor-benchmark-chk");
-        Map<String, String> overrides = new HashMap<>();
-        for (Map.Entry<String, String> e : a.entrySet()) {
-            if (e.getKey().startsWith("monitor.")) {
-                overrides.put(e.getKey().substring("monitor.".length()), e.getValue());
-            }
-        }
-        if (input.equals("kafka")) {
-            overrides.put("kafka.bounded", "true");
-            overrides.put("kafka.starting-offsets", "earliest");
-        }
-        MonitorConfig config = ConfigLoader.loadResource("/express-monitor-defaults.yaml", overrides);
-        Map<String, String> options = new LinkedHashMap<>(MonitorPipeline.flinkDefaults());
-        if (job.equals("sql")) {
-            options.put("pipeline.auto-generate-uids", "true"); // the planner's operators carry no uids
-        }
+        MonitorConfig config = config(a, input.equals("kafka")
+                ? Map.of("kafka.bounded", "true", "kafka.starting-offsets", "earliest")
+                : Map.of());
+        Map<String, String> options = flinkOptions(a, job, checkpoints);
         options.put("state.backend.type", a.getOrDefault("backend", "rocksdb"));
-        options.put("execution.checkpointing.interval", a.getOrDefault("checkpoint-interval", "10s"));
-        options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
-        options.put("state.changelog.dstl.dfs.base-path", checkpoints.resolve("changelog").toUri().toString());
-        for (Map.Entry<String, String> e : a.entrySet()) {
-            if (e.getKey().startsWith("flink.")) {
-                options.put(e.getKey().substring("flink.".length()), e.getValue());
-            }
-        }
-        Configuration flink = new Configuration();
-        options.forEach(flink::setString);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(parallelism);
-        long now = java.time.LocalDate.parse(BenchData.DAY).plusDays(2).toEpochDay() * 86_400_000L;
-        ScanParser parser = new ScanParser(config.facilities(), config.maxFutureMillis(), () -> now);
+        StreamExecutionEnvironment env = environment(a, options, parallelism);
+        ScanParser parser = parser(config);
         ScanInput scans;
         long records;
         if (input.startsWith("file:")) {
@@ -307,6 +258,54 @@ public final class MonitorBenchmark {
         r.put("peakRssMB", peakRssKb() / 1024);
         deleteQuietly(checkpoints);
         return r;
+    }
+
+    /** The monitor's configuration: its defaults, the run's {@code monitor.KEY=VALUE} options, then {@code fixed}. */
+    private static MonitorConfig config(Map<String, String> a, Map<String, String> fixed) {
+        Map<String, String> overrides = new HashMap<>();
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            if (e.getKey().startsWith("monitor.")) {
+                overrides.put(e.getKey().substring("monitor.".length()), e.getValue());
+            }
+        }
+        overrides.putAll(fixed);
+        return ConfigLoader.loadResource("/express-monitor-defaults.yaml", overrides);
+    }
+
+    /**
+     * The Flink options every run starts from: the job's defaults, the checkpoint interval, and the checkpoints (and
+     * the changelog's storage, if {@code --flink.state.changelog.enabled} turns it on) in the run's own folder.
+     */
+    private static Map<String, String> flinkOptions(Map<String, String> a, String job, Path checkpoints) {
+        Map<String, String> options = new LinkedHashMap<>(MonitorPipeline.flinkDefaults());
+        if (job.equals("sql")) {
+            options.put("pipeline.auto-generate-uids", "true"); // the planner's operators carry no uids
+        }
+        options.put("execution.checkpointing.interval", a.getOrDefault("checkpoint-interval", "10s"));
+        options.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+        options.put("state.changelog.dstl.dfs.base-path", checkpoints.resolve("changelog").toUri().toString());
+        return options;
+    }
+
+    /** The run's environment: {@code options}, then the run's {@code flink.KEY=VALUE} options over them. */
+    private static StreamExecutionEnvironment environment(Map<String, String> a, Map<String, String> options,
+            int parallelism) {
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            if (e.getKey().startsWith("flink.")) {
+                options.put(e.getKey().substring("flink.".length()), e.getValue());
+            }
+        }
+        Configuration flink = new Configuration();
+        options.forEach(flink::setString);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    /** The parser of every run: the generated day lies at a fixed date; "now" is the end of the following day. */
+    private static ScanParser parser(MonitorConfig config) {
+        long now = java.time.LocalDate.parse(BenchData.DAY).plusDays(2).toEpochDay() * 86_400_000L;
+        return new ScanParser(config.facilities(), config.maxFutureMillis(), () -> now);
     }
 
     /** The figures every run reports: records, seconds of the job, events per second and per CPU-second. */
@@ -631,9 +630,9 @@ public final class MonitorBenchmark {
      */
     private static void deleteQuietly(Path dir) {
         for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
+            try {
+                Folders.deleteTree(dir);
+            } catch (IOException e) {
                 // temporary files only
             }
         }
