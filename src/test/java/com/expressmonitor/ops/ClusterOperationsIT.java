@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -159,12 +160,14 @@ class ClusterOperationsIT {
         // dead letters), which the resume finds committed (asserted at the end); the windows alone may write nothing
         // for seconds. The uninterrupted run reads the same topic and dead-letters them alike.
         AtomicBoolean stopping = new AtomicBoolean(true);
+        AtomicReference<Exception> sendFailed = new AtomicReference<>();
         Thread invalidScans = new Thread(() -> {
             while (stopping.get()) {
                 try {
                     topics.send("ops.scans", Map.of(0, "{\"not\": \"a scan\"}".getBytes(StandardCharsets.UTF_8)));
                     Thread.sleep(20);
                 } catch (Exception e) {
+                    sendFailed.set(e); // said below, rather than as counts that do not add up at the end
                     return;
                 }
             }
@@ -178,6 +181,7 @@ class ClusterOperationsIT {
             stopping.set(false);
             invalidScans.join();
         }
+        assertThat(sendFailed.get()).as("sending invalid scans during the stop").isNull();
         String savepoint = group(stopped.out(), "stopped job " + job1 + "; savepoint: (\\S+)");
         assertThat(state(job1)).isEqualTo("FINISHED");
         assertThat(feed.isAlive()).as("the feed outlasts the faults").isTrue();
