@@ -129,36 +129,53 @@ public final class KafkaPreflight {
      * @throws StartupCheckException naming the topics whose partitions have no serving leader after {@code timeout}
      */
     public static void awaitServed(Admin admin, Collection<String> topics, Duration timeout) {
+        awaitServed(() -> {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (TopicDescription t : admin.describeTopics(topics).allTopicNames().get().values()) {
+                for (TopicPartitionInfo partition : t.partitions()) {
+                    latest.put(new TopicPartition(t.name(), partition.partition()), OffsetSpec.latest());
+                }
+            }
+            admin.listOffsets(latest).all().get();
+        }, topics, timeout);
+    }
+
+    /** One request that succeeds once every partition of the topics is served. */
+    @FunctionalInterface
+    interface ServedProbe {
+        void probe() throws ExecutionException, InterruptedException;
+    }
+
+    /**
+     * The waiting of {@link #awaitServed(Admin, Collection, Duration)}: {@code probe} tried every 100 ms while it fails
+     * with a retriable error, until {@code timeout}; any other error at once.
+     */
+    static void awaitServed(ServedProbe probe, Collection<String> topics, Duration timeout) {
+        String named = String.join(", ", topics);
         long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
         try {
             while (true) {
+                Exception retriable;
                 try {
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    for (TopicDescription t : admin.describeTopics(topics).allTopicNames().get().values()) {
-                        for (TopicPartitionInfo partition : t.partitions()) {
-                            latest.put(new TopicPartition(t.name(), partition.partition()), OffsetSpec.latest());
-                        }
-                    }
-                    admin.listOffsets(latest).all().get();
+                    probe.probe();
                     return;
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof RetriableException)) {
-                        throw new StartupCheckException(1, "the partitions of " + String.join(", ", topics)
-                                + " cannot be read: " + rootMessage(e), e);
+                        throw new StartupCheckException(1, "the partitions of " + named + " cannot be read: "
+                                + rootMessage(e), e);
                     }
-                    last = e;
+                    retriable = e;
                 }
                 if (System.nanoTime() >= deadline) {
-                    throw new StartupCheckException(1, "the partitions of " + String.join(", ", topics)
-                            + " have no leader that serves them after " + timeout.toSeconds() + " s ("
-                            + rootMessage(last) + "); is every broker of the cluster up?", last);
+                    throw new StartupCheckException(1, "the partitions of " + named + " have no leader that serves "
+                            + "them after " + timeout.toSeconds() + " s (" + rootMessage(retriable)
+                            + "); is every broker of the cluster up?", retriable);
                 }
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StartupCheckException(1, "interrupted while waiting for " + String.join(", ", topics), e);
+            throw new StartupCheckException(1, "interrupted while waiting for " + named, e);
         }
     }
 
