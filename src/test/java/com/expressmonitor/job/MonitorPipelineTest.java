@@ -28,9 +28,21 @@ class MonitorPipelineTest {
         "alert-rules -> district-alerts"};
 
     @Test
-    void theEdgesAfterTheTrackerFlushWithinTenMillisecondsAndTheScansEdgeAsConfigured() {
+    void theEdgesAfterTheTrackerFlushWithinTenMillisecondsAndTheScansEdgeWithinTwentyFive() {
         assertThat(timeouts(new Configuration())).isEqualTo(Map.of(
-                "classify-scans -> parcel-tracker", 100L,
+                "classify-scans -> parcel-tracker", 25L,
+                "parcel-tracker -> district-metrics", 10L,
+                "district-metrics -> district-alerts", 10L,
+                "district-metrics-time -> alert-rules", 10L,
+                "alert-rules -> district-alerts", 10L));
+    }
+
+    @Test
+    void aTimeoutBetweenTheTwoHoldsOnTheScansEdge() {
+        Configuration conf = new Configuration();
+        conf.setString("execution.buffer-timeout.interval", "20ms");
+        assertThat(timeouts(conf)).isEqualTo(Map.of(
+                "classify-scans -> parcel-tracker", 20L,
                 "parcel-tracker -> district-metrics", 10L,
                 "district-metrics -> district-alerts", 10L,
                 "district-metrics-time -> alert-rules", 10L,
@@ -54,12 +66,13 @@ class MonitorPipelineTest {
     }
 
     @Test
-    void onlyAStreamingRunGetsTheSparseEdgesTimeout() {
-        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, 100)).isEqualTo(10);
-        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, 0)).isZero();
-        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.STREAMING, -1)).isEqualTo(-1);
-        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.BATCH, 100)).isEqualTo(-1);
-        assertThat(MonitorPipeline.sparseEdgeBufferTimeout(RuntimeExecutionMode.AUTOMATIC, 100)).isEqualTo(-1);
+    void onlyAStreamingRunGetsTheEdgesTimeouts() {
+        assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.STREAMING, 100, 10)).isEqualTo(10);
+        assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.STREAMING, 100, 25)).isEqualTo(25);
+        assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.STREAMING, 0, 25)).isZero();
+        assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.STREAMING, -1, 25)).isEqualTo(-1);
+        assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.BATCH, 100, 25)).isEqualTo(-1);
+        assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.AUTOMATIC, 100, 25)).isEqualTo(-1);
     }
 
     /** The buffer timeout of each of the {@link #EDGES}, as Flink's graph of the topology has it. */
