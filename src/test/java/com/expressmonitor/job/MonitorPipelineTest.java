@@ -29,24 +29,14 @@ class MonitorPipelineTest {
 
     @Test
     void theEdgesAfterTheTrackerFlushWithinTenMillisecondsAndTheScansEdgeWithinTwentyFive() {
-        assertThat(timeouts(new Configuration())).isEqualTo(Map.of(
-                "classify-scans -> parcel-tracker", 25L,
-                "parcel-tracker -> district-metrics", 10L,
-                "district-metrics -> district-alerts", 10L,
-                "district-metrics-time -> alert-rules", 10L,
-                "alert-rules -> district-alerts", 10L));
+        assertThat(timeouts(new Configuration())).isEqualTo(scansEdgeThenTen(25));
     }
 
     @Test
     void aTimeoutBetweenTheTwoHoldsOnTheScansEdge() {
         Configuration conf = new Configuration();
         conf.setString("execution.buffer-timeout.interval", "20ms");
-        assertThat(timeouts(conf)).isEqualTo(Map.of(
-                "classify-scans -> parcel-tracker", 20L,
-                "parcel-tracker -> district-metrics", 10L,
-                "district-metrics -> district-alerts", 10L,
-                "district-metrics-time -> alert-rules", 10L,
-                "alert-rules -> district-alerts", 10L));
+        assertThat(timeouts(conf)).isEqualTo(scansEdgeThenTen(20));
     }
 
     @Test
@@ -73,6 +63,16 @@ class MonitorPipelineTest {
         assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.STREAMING, -1, 25)).isEqualTo(-1);
         assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.BATCH, 100, 25)).isEqualTo(-1);
         assertThat(MonitorPipeline.edgeBufferTimeout(RuntimeExecutionMode.AUTOMATIC, 100, 25)).isEqualTo(-1);
+    }
+
+    /** {@code scans} ms on the scans' edge into the tracker, 10 ms on the edges after it. */
+    private static Map<String, Long> scansEdgeThenTen(long scans) {
+        return Map.of(
+                "classify-scans -> parcel-tracker", scans,
+                "parcel-tracker -> district-metrics", 10L,
+                "district-metrics -> district-alerts", 10L,
+                "district-metrics-time -> alert-rules", 10L,
+                "alert-rules -> district-alerts", 10L);
     }
 
     /** The buffer timeout of each of the {@link #EDGES}, as Flink's graph of the topology has it. */
