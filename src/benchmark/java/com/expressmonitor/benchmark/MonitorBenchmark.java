@@ -287,7 +287,10 @@ public final class MonitorBenchmark {
         return options;
     }
 
-    /** The run's environment: {@code options}, then the run's {@code flink.KEY=VALUE} options over them. */
+    /**
+     * The run's environment: {@code options}, then the run's {@code flink.KEY=VALUE} options over them. Those are
+     * written into {@code options}, so that what a run reports from it (its state backend) is what it ran with.
+     */
     private static StreamExecutionEnvironment environment(Map<String, String> a, Map<String, String> options,
             int parallelism) {
         for (Map.Entry<String, String> e : a.entrySet()) {

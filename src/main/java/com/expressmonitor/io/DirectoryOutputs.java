@@ -114,19 +114,18 @@ public final class DirectoryOutputs {
         }
     }
 
-    private static String reason(Exception e) {
-        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
-        if (t instanceof AccessDeniedException) {
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (t instanceof NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "no such file or folder";
         }
-        if (t instanceof java.nio.file.FileAlreadyExistsException || t instanceof java.nio.file.NotDirectoryException
-                || (t instanceof java.nio.file.FileSystemException f && "Not a directory".equals(f.getReason()))) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException
+                || (e instanceof java.nio.file.FileSystemException f && "Not a directory".equals(f.getReason()))) {
             return "part of the path is a file";
         }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 
     public static Outputs create(String dir, OutputJson json) {

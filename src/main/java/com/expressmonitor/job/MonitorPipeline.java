@@ -98,12 +98,13 @@ public final class MonitorPipeline {
                 .uid(input.uid());
 
         RuntimeExecutionMode mode = env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE);
+        long scansEdge = edgeBufferTimeout(mode, env.getBufferTimeout(), SCAN_EDGE_BUFFER_TIMEOUT_MS);
         long sparse = edgeBufferTimeout(mode, env.getBufferTimeout(), SPARSE_EDGE_BUFFER_TIMEOUT_MS);
         SingleOutputStreamOperator<ScanEvent> onTime = records
                 .process(new ScanClassifier(config.outOfOrdernessMillis()), ScanEventSerializer.TYPE)
                 .uid("classify-scans")
                 .name("Classify scans: dead letter, late, on time")
-                .setBufferTimeout(edgeBufferTimeout(mode, env.getBufferTimeout(), SCAN_EDGE_BUFFER_TIMEOUT_MS));
+                .setBufferTimeout(scansEdge);
 
         DataStream<DistrictDelta> deltas = onTime
                 .keyBy(ScanEvent::waybillNo)
