@@ -99,9 +99,11 @@ public final class DirectoryOutputs {
     private static List<String> entries(java.nio.file.Path path, String shown) {
         try (Stream<java.nio.file.Path> list = Files.list(path)) {
             return list.map(p -> p.getFileName().toString()).toList();
-        } catch (IOException e) {
-            throw new StartupCheckException(2, "cannot read output folder " + shown + ": " + reason(e)
-                    + "; choose a folder you can read and write after --sink dir:", e);
+        } catch (IOException | UncheckedIOException e) {
+            // Opening the folder fails checked; reading its entries fails unchecked.
+            IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            throw new StartupCheckException(2, "cannot read output folder " + shown + ": " + reason(cause)
+                    + "; choose a folder you can read and write after --sink dir:", cause);
         }
     }
 

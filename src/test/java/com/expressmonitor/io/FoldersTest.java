@@ -1,8 +1,10 @@
 package com.expressmonitor.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -45,6 +47,18 @@ class FoldersTest {
 
         assertThat(dir).doesNotExist();
         assertThat(elsewhere.resolve("keep.txt")).hasContent("kept");
+    }
+
+    @Test
+    void aFolderThatCannotBeListedIsAnIOExceptionAndNothingIsDeleted() throws IOException {
+        Path dir = tmp.resolve("out");
+        Path top = Files.writeString(Files.createDirectories(dir).resolve("top.txt"), "kept");
+        try (TooLongTree tree = TooLongTree.under(dir.resolve("deep"), Files.createDirectories(tmp.resolve("scratch")))) {
+            assertThatThrownBy(() -> Folders.deleteTree(dir))
+                    .isInstanceOf(FileSystemException.class)
+                    .hasMessageEndingWith("File name too long");
+            assertThat(top).hasContent("kept");
+        }
     }
 
     @Test
