@@ -125,6 +125,8 @@ public final class ExpressTrafficMonitor {
             return fail(err, 2, e.getMessage(), e, verbose, inCluster);
         } catch (StartupCheckException e) {
             return fail(err, e.exitCode(), e.getMessage(), e, verbose, inCluster);
+        } catch (LocalWorkingFolder.Stopped e) {
+            return 130; // the process is stopping on a signal, whose exit status it ends with
         } catch (Exception e) {
             return fail(err, 1, "the run failed: " + rootCause(e) + "; run again with --verbose for the stack trace",
                     e, verbose, inCluster);
@@ -173,6 +175,19 @@ public final class ExpressTrafficMonitor {
         if (local) {
             restartDefaults(flink, config.flink());
         }
+        LocalWorkingFolder work = local ? LocalWorkingFolder.create(flink, config.flink(), err) : null;
+        try {
+            return buildAndRun(cli, config, flink, local, progress, work, err);
+        } finally {
+            if (work != null) {
+                work.ended();
+            }
+        }
+    }
+
+    /** Checks what the run needs, builds the job and runs it; {@code work} is the embedded run's folder, or null. */
+    private static RunSummary buildAndRun(CommandLine cli, MonitorConfig config, Configuration flink, boolean local,
+            boolean progress, LocalWorkingFolder work, PrintStream err) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         boolean kafka = cli.source().equals("kafka") || cli.sink().equals("kafka");
         if (kafka && env instanceof LocalStreamEnvironment && !KafkaIo.missingEnvironmentVariables(config.kafka()).isEmpty()) {
@@ -217,8 +232,16 @@ public final class ExpressTrafficMonitor {
         JobExecutionResult result;
         if (local) {
             JobClient job = env.executeAsync(jobName);
+            if (work != null) {
+                work.watch(job); // a stop of the process cancels the job and removes the run's files
+            }
             try (ProgressReporter reporter = progress ? ProgressReporter.start(job, err, config.zoneOffset()) : null) {
                 result = job.getJobExecutionResult().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (work != null && work.stopping()) {
+                    throw new LocalWorkingFolder.Stopped(); // cancelled by the stop: not a failure
+                }
+                throw e;
             }
         } else {
             result = env.execute(jobName);

@@ -43,7 +43,8 @@ class CommandLineMessagesITCase {
         }
     }
 
-    static Run run(List<String> classpathFirst, String... args) throws Exception {
+    /** The command that starts the monitor with {@code javaOptions} and {@code args}, the test's classes after {@code classpathFirst}. */
+    static List<String> command(List<String> classpathFirst, List<String> javaOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -52,10 +53,16 @@ class CommandLineMessagesITCase {
         cp.add(System.getProperty("java.class.path"));
         // The runnable jar's logging, not that of Flink's test jars on the test classpath (which turns it off).
         command.add("-Dlog4j.configurationFile=" + Path.of("src/main/resources/log4j2.properties").toAbsolutePath());
+        command.addAll(javaOptions);
         command.add("-cp");
         command.add(String.join(File.pathSeparator, cp));
         command.add(ExpressTrafficMonitor.class.getName());
         command.addAll(Arrays.asList(args));
+        return command;
+    }
+
+    static Run run(List<String> classpathFirst, String... args) throws Exception {
+        List<String> command = command(classpathFirst, List.of(), args);
         Path out = Files.createTempFile("monitor-out", ".txt");
         Path err = Files.createTempFile("monitor-err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -283,6 +290,62 @@ class CommandLineMessagesITCase {
         assertThat(r.err().get(r.err().size() - 1)).isEqualTo("express-traffic-monitor: the run failed: "
                 + "RecordTooLargeException: The request included a message larger than the max message size the server "
                 + "will accept.; run again with --verbose for the stack trace");
+    }
+
+    /**
+     * A live run stopped as a user stops it (Ctrl-C, a {@code kill}): the job is cancelled and the run's local files,
+     * RocksDB's among them, are removed, with one line saying so; they used to stay in the temporary folder.
+     */
+    @Test
+    void aStoppedLiveRunCancelsItsJobAndLeavesNoFilesBehind() throws Exception {
+        KafkaTestBroker kafka = KAFKA.broker();
+        kafka.createTopic("stopped.scans", 2);
+        kafka.createTopic("stopped.rules", 1);
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command(List.of(), List.of("-Djava.io.tmpdir=" + tmp),
+                "--config", "config/express-monitor.yaml", "--source", "kafka", "--sink", "dir:" + dir.resolve("out"),
+                "--parallelism", "2", "--kafka.bootstrap-servers", kafka.bootstrapServers(), "--kafka.topics.scan-events", "stopped.scans",
+                "--kafka.topics.alert-rules", "stopped.rules",
+                "--flink.execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+        try {
+            // Running: the parcel tracker's RocksDB instance is in the run's own folder.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            Path folder = null;
+            while (folder == null && System.nanoTime() < deadline && p.isAlive()) {
+                folder = runFolderWithRocksDb(tmp);
+                Thread.sleep(200);
+            }
+            assertThat(folder).as("the run's folder with RocksDB's files, in %s; standard error: %s", tmp,
+                    Files.readString(err)).isNotNull();
+
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(143); // 128 + SIGTERM, as the JVM ends on it
+            List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
+            assertThat(lines).containsExactly("reading stopped.scans and rule updates from stopped.rules at "
+                    + kafka.bootstrapServers() + " until stopped (Ctrl-C) into " + dir.resolve("out") + "/ (parallelism 2)",
+                    "express-traffic-monitor: stopping: cancelling the job and removing its local files in " + folder);
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertThat(left.map(f -> f.getFileName().toString()))
+                        .noneMatch(n -> n.startsWith("express-traffic-monitor-") || n.startsWith("minicluster_"));
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** The run's folder under {@code tmp} once RocksDB has opened an instance in it, or null. */
+    private static Path runFolderWithRocksDb(Path tmp) throws Exception {
+        try (Stream<Path> all = Files.walk(tmp)) {
+            return all.filter(f -> f.getFileName().toString().equals("CURRENT"))
+                    .map(f -> tmp.relativize(f).getName(0)).map(tmp::resolve)
+                    .filter(f -> f.getFileName().toString().startsWith("express-traffic-monitor-"))
+                    .findFirst().orElse(null);
+        } catch (java.io.UncheckedIOException e) {
+            return null; // a file vanished while listed: look again
+        }
     }
 
     private static List<String> lines(Path folder) throws Exception {
