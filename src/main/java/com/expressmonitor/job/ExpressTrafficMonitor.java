@@ -233,7 +233,10 @@ public final class ExpressTrafficMonitor {
         if (local) {
             JobClient job = env.executeAsync(jobName);
             if (work != null) {
-                work.watch(job); // a stop of the process cancels the job and removes the run's files
+                // A stop of the process cancels the job and removes the run's files. The output folder keeps the
+                // part files that checkpoints committed (and the sink's hidden ones in progress): part of the results.
+                work.watch(job, cli.sink().startsWith("dir:") ? "; " + folder(cli.sink().substring(4))
+                        + " keeps only what was committed before the stop" : "");
             }
             try (ProgressReporter reporter = progress ? ProgressReporter.start(job, err, config.zoneOffset()) : null) {
                 result = job.getJobExecutionResult().get();

@@ -40,6 +40,7 @@ final class LocalWorkingFolder {
     private final Path folder;
     private final PrintStream err;
     private volatile JobClient job;
+    private volatile String afterStop = "";
     /** Set when the process is stopping: the job's end is then the stop's doing, not a failure. */
     private volatile boolean stopping;
     private Thread hook;
@@ -91,9 +92,13 @@ final class LocalWorkingFolder {
         return stopping;
     }
 
-    /** From now until {@link #ended}, a stop of the process cancels {@code running} and removes the folder. */
-    void watch(JobClient running) {
+    /**
+     * From now until {@link #ended}, a stop of the process cancels {@code running} and removes the folder; the line
+     * that says so ends with {@code afterStop} (what the stop leaves the user, or empty).
+     */
+    void watch(JobClient running, String afterStop) {
         this.job = running;
+        this.afterStop = afterStop;
         hook = new Thread(this::stop, "express-traffic-monitor-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -120,7 +125,7 @@ final class LocalWorkingFolder {
         try {
             if (!running.getJobExecutionResult().isDone()) {
                 err.println(ExpressTrafficMonitor.NAME + ": stopping: cancelling the job"
-                        + (folder == null ? "" : " and removing its local files in " + folder));
+                        + (folder == null ? "" : " and removing its local files in " + folder) + afterStop);
                 err.flush();
                 running.cancel().get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 running.getJobExecutionResult().get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);

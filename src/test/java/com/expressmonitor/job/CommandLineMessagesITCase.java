@@ -326,7 +326,8 @@ class CommandLineMessagesITCase {
             List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
             assertThat(lines).containsExactly("reading stopped.scans and rule updates from stopped.rules at "
                     + kafka.bootstrapServers() + " until stopped (Ctrl-C) into " + dir.resolve("out") + "/ (parallelism 2)",
-                    "express-traffic-monitor: stopping: cancelling the job and removing its local files in " + folder);
+                    "express-traffic-monitor: stopping: cancelling the job and removing its local files in " + folder
+                            + "; " + dir.resolve("out") + "/ keeps only what was committed before the stop");
             try (Stream<Path> left = Files.list(tmp)) {
                 assertThat(left.map(f -> f.getFileName().toString()))
                         .noneMatch(n -> n.startsWith("express-traffic-monitor-") || n.startsWith("minicluster_"));
