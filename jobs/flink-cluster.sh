@@ -14,9 +14,9 @@
 #   jobs/flink-cluster.sh logs [jobmanager|taskmanager-N] [--follow]
 #
 # Jobs are submitted, stopped with a savepoint, resumed and cancelled with jobs/flink-job.sh.
-# Environment: FLINK_LOCAL_DIR (configuration, logs, pid files, checkpoints and savepoints; default
-# /tmp/express-monitor-flink), FLINK_HOME (optional), FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123),
-# FLINK_CONF_EXTRA (more "key: value" lines of Flink configuration for this cluster).
+# Environment: FLINK_LOCAL_DIR (configuration, logs, pid files, checkpoints and savepoints, and each process's local
+# files under work/ while it runs; default /tmp/express-monitor-flink), FLINK_HOME (optional), FLINK_REST_PORT
+# (8081), FLINK_RPC_PORT (6123), FLINK_CONF_EXTRA (more "key: value" lines of Flink configuration for this cluster).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${FLINK_LOCAL_DIR:-${TMPDIR:-/tmp}/express-monitor-flink}"
@@ -68,6 +68,18 @@ write_conf() {
   cp "$ROOT/config/flink/log4j.properties" "$CONF/log4j.properties"
 }
 
+# Each process keeps its local files (RocksDB's instances, blobs, temporary files) in a folder of its own,
+# $DIR/work/NAME, deleted once the process has ended. Flink's default is the system's temporary folder, where every
+# stopped or killed TaskManager left its RocksDB instances behind. A working or temporary folder set in the
+# configuration (config.yaml, FLINK_CONF_EXTRA) is left as set.
+work_options() {
+  local name="$1"
+  if grep -qE '^(io\.tmp\.dirs|process\.([a-z]+\.)?working-dir)[:]|^(io|process):' "$CONF/config.yaml"; then
+    return
+  fi
+  echo "-D process.working-dir=$DIR/work/$name -D io.tmp.dirs=$DIR/work/$name"
+}
+
 # Flink's own memory arithmetic for a process: JVM options on the first line, dynamic properties on the second.
 resource_params() {
   local kind="$1" cp="$2"
@@ -87,9 +99,11 @@ launch() {
   local plugins="${FLINK_HOME:+$FLINK_HOME/plugins}"
   plugins="${plugins:-$DIR/plugins}"
   mkdir -p "$plugins"
+  rm -rf "${DIR:?}/work/$name" # what a process that was not stopped through this script left
+  mkdir -p "$DIR/work/$name"
   FLINK_PLUGINS_DIR="$plugins" nohup java "${OPENS[@]}" $jvm \
     -Dlog.file="$LOG/$name.log" -Dlog4j.configurationFile="file:$CONF/log4j.properties" \
-    -cp "$cp" "$main" --configDir "$CONF" $dynamic > "$LOG/$name.out" 2>&1 &
+    -cp "$cp" "$main" --configDir "$CONF" $dynamic $(work_options "$name") > "$LOG/$name.out" 2>&1 &
   echo $! > "$DIR/$name.pid"
 }
 
@@ -121,17 +135,27 @@ next_index() {
   echo "$n"
 }
 
+# Which file a TaskManager's log is and how often it says the TaskManager joined: "inode:count". A new process rolls
+# the log over to a new file as it starts, so an earlier process's line in the old file is not taken for its own.
+joined() {
+  local count
+  count="$(grep -c 'Successful registration at resource manager' "$1" 2>/dev/null || true)"
+  echo "$(stat -c %i "$1" 2>/dev/null || echo none):${count:-0}"
+}
+
 start_taskmanager() {
-  local n="${1:-$(next_index)}" before
+  local n="${1:-$(next_index)}" before now
   if alive "$DIR/taskmanager-$n.pid"; then
     say "taskmanager-$n is already running (pid $(cat "$DIR/taskmanager-$n.pid"))"
     return
   fi
   rest_up || die "no JobManager answers on $REST; run: jobs/flink-cluster.sh start"
+  before="$(joined "$LOG/taskmanager-$n.log")"
   launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
   for _ in $(seq 1 60); do
     # Its own log says when it has joined (the JobManager may still count a lost TaskManager for a while).
-    if grep -q 'Successful registration at resource manager' "$LOG/taskmanager-$n.log" 2>/dev/null; then
+    now="$(joined "$LOG/taskmanager-$n.log")"
+    if (( ${now#*:} > 0 )) && [[ "${now%%:*}" != "${before%%:*}" || ${now#*:} -gt ${before#*:} ]]; then
       say "taskmanager-$n started (pid $(cat "$DIR/taskmanager-$n.pid")), log $LOG/taskmanager-$n.log"
       return
     fi
@@ -165,6 +189,7 @@ end_process() {
   fi
   while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
   rm -f "$pidfile"
+  rm -rf "${DIR:?}/work/$name" # its local files; the cluster's state is in its checkpoints and savepoints
 }
 
 status() {

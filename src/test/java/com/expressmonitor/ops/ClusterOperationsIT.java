@@ -90,6 +90,10 @@ class ClusterOperationsIT {
             scripts.run(MINUTES_3, "stop-kafka.sh");
         }
         keepLogs();
+        if (scripts != null) {
+            // Every process's local files (RocksDB's instances among them) went with it.
+            assertThat(work.resolve("flink/work")).isEmptyDirectory();
+        }
     }
 
     /** The processes' logs and the scripts' output stay under target/ for a look after the run. */
@@ -151,6 +155,9 @@ class ClusterOperationsIT {
 
         // A lost machine: the TaskManager is killed and a new one started; the job restores its last checkpoint.
         scripts.run(MINUTES_3, "flink-cluster.sh", "taskmanager", "restart", "1", "--kill").ok();
+        // Said only once the new TaskManager has joined, its local files in its own folder under the cluster's (not
+        // the system's temporary folder, where the killed one's would have stayed).
+        assertThat(work.resolve("flink/work/taskmanager-1")).isDirectoryContaining("glob:**/tm_*");
         await("job restored after the lost TaskManager", () -> state(job1).equals("RUNNING") && restored(job1) >= 1);
         long after = completed(job1);
         await("a checkpoint after the restore", () -> completed(job1) > after);
