@@ -53,7 +53,8 @@ class FoldersTest {
     void aFolderThatCannotBeListedIsAnIOExceptionAndNothingIsDeleted() throws IOException {
         Path dir = tmp.resolve("out");
         Path top = Files.writeString(Files.createDirectories(dir).resolve("top.txt"), "kept");
-        try (TooLongTree tree = TooLongTree.under(dir.resolve("deep"), Files.createDirectories(tmp.resolve("scratch")))) {
+        Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+        try (TooLongTree tree = TooLongTree.under(dir.resolve("deep"), scratch)) {
             assertThatThrownBy(() -> Folders.deleteTree(dir))
                     .isInstanceOf(FileSystemException.class)
                     .hasMessageEndingWith("File name too long");

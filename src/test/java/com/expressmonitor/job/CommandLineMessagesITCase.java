@@ -43,7 +43,10 @@ class CommandLineMessagesITCase {
         }
     }
 
-    /** The command that starts the monitor with {@code javaOptions} and {@code args}, the test's classes after {@code classpathFirst}. */
+    /**
+     * The command that starts the monitor with {@code javaOptions} and {@code args}, on the test's classpath after
+     * {@code classpathFirst}.
+     */
     static List<String> command(List<String> classpathFirst, List<String> javaOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -305,8 +308,8 @@ class CommandLineMessagesITCase {
         Path err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(command(List.of(), List.of("-Djava.io.tmpdir=" + tmp),
                 "--config", "config/express-monitor.yaml", "--source", "kafka", "--sink", "dir:" + dir.resolve("out"),
-                "--parallelism", "2", "--kafka.bootstrap-servers", kafka.bootstrapServers(), "--kafka.topics.scan-events", "stopped.scans",
-                "--kafka.topics.alert-rules", "stopped.rules",
+                "--parallelism", "2", "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--kafka.topics.scan-events", "stopped.scans", "--kafka.topics.alert-rules", "stopped.rules",
                 "--flink.execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString()))
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
         try {
@@ -325,7 +328,8 @@ class CommandLineMessagesITCase {
             assertThat(p.exitValue()).isEqualTo(143); // 128 + SIGTERM, as the JVM ends on it
             List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
             assertThat(lines).containsExactly("reading stopped.scans and rule updates from stopped.rules at "
-                    + kafka.bootstrapServers() + " until stopped (Ctrl-C) into " + dir.resolve("out") + "/ (parallelism 2)",
+                    + kafka.bootstrapServers() + " until stopped (Ctrl-C) into " + dir.resolve("out")
+                    + "/ (parallelism 2)",
                     "express-traffic-monitor: stopping: cancelling the job and removing its local files in " + folder
                             + "; " + dir.resolve("out") + "/ keeps only what was committed before the stop");
             try (Stream<Path> left = Files.list(tmp)) {

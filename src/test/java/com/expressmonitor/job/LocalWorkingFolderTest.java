@@ -29,7 +29,8 @@ class LocalWorkingFolderTest {
         Path first = tmp.resolve("first");
         Configuration flink = new Configuration();
 
-        LocalWorkingFolder work = LocalWorkingFolder.create(flink, Map.of("io.tmp.dirs", first + "," + tmp.resolve("second")), err);
+        LocalWorkingFolder work = LocalWorkingFolder.create(flink,
+                Map.of("io.tmp.dirs", first + "," + tmp.resolve("second")), err);
 
         assertThat(work.folder()).isDirectory().hasParent(first);
         assertThat(work.folder().getFileName().toString()).startsWith("express-traffic-monitor-");
