@@ -177,7 +177,7 @@ public final class ExpressTrafficMonitor {
         }
         LocalWorkingFolder work = local ? LocalWorkingFolder.create(flink, config.flink(), err) : null;
         try {
-            return buildAndRun(cli, config, flink, local, progress, work, err);
+            return buildAndRun(cli, config, flink, progress, work, err);
         } finally {
             if (work != null) {
                 work.ended();
@@ -185,9 +185,12 @@ public final class ExpressTrafficMonitor {
         }
     }
 
-    /** Checks what the run needs, builds the job and runs it; {@code work} is the embedded run's folder, or null. */
-    private static RunSummary buildAndRun(CommandLine cli, MonitorConfig config, Configuration flink, boolean local,
-            boolean progress, LocalWorkingFolder work, PrintStream err) throws Exception {
+    /**
+     * Checks what the run needs, builds the job and runs it; {@code work} is the embedded run's folder, or null when
+     * the job goes to a cluster.
+     */
+    private static RunSummary buildAndRun(CommandLine cli, MonitorConfig config, Configuration flink, boolean progress,
+            LocalWorkingFolder work, PrintStream err) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         boolean kafka = cli.source().equals("kafka") || cli.sink().equals("kafka");
         if (kafka && env instanceof LocalStreamEnvironment && !KafkaIo.missingEnvironmentVariables(config.kafka()).isEmpty()) {
@@ -230,18 +233,16 @@ public final class ExpressTrafficMonitor {
         }
         String jobName = "Express Traffic Monitor (" + cli.source() + " -> " + cli.sink() + ")";
         JobExecutionResult result;
-        if (local) {
+        if (work != null) {
             JobClient job = env.executeAsync(jobName);
-            if (work != null) {
-                // A stop of the process cancels the job and removes the run's files. The output folder keeps the
-                // part files that checkpoints committed (and the sink's hidden ones in progress): part of the results.
-                work.watch(job, cli.sink().startsWith("dir:") ? "; " + folder(cli.sink().substring(4))
-                        + " keeps only what was committed before the stop" : "");
-            }
+            // A stop of the process cancels the job and removes the run's files. The output folder keeps the part
+            // files that checkpoints committed (and the sink's hidden ones in progress): part of the results.
+            work.watch(job, cli.sink().startsWith("dir:") ? "; " + folder(cli.sink().substring(4))
+                    + " keeps only what was committed before the stop" : "");
             try (ProgressReporter reporter = progress ? ProgressReporter.start(job, err, config.zoneOffset()) : null) {
                 result = job.getJobExecutionResult().get();
             } catch (java.util.concurrent.ExecutionException e) {
-                if (work != null && work.stopping()) {
+                if (work.stopping()) {
                     throw new LocalWorkingFolder.Stopped(); // cancelled by the stop: not a failure
                 }
                 throw e;
